@@ -15,7 +15,7 @@ CATALOGUE = REPO / "data" / "indicators.yaml"
 # The contract lives with the team's reference material; LACDASH_INDICATORS_MD can point elsewhere.
 _MD_CANDIDATES = [
     Path(os.environ.get("LACDASH_INDICATORS_MD", "/nonexistent")),
-    REPO / "docs" / "indicators.md",
+    REPO / "docs" / "reference" / "indicators.md",
     REPO.parent / "shared" / "reference" / "indicators.md",
     Path("/work/shared/reference/indicators.md"),
 ]
