@@ -1,0 +1,226 @@
+"""`lacdash`: the command line of the looked-after children dashboard.
+
+Exit codes: 0 done (or nothing to do), 1 a file has errors (nothing written), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from pipelines.config import ConfigError, load_config
+
+
+class UsageError(Exception):
+    pass
+
+
+def _common(p: argparse.ArgumentParser):
+    p.add_argument("--db", help="warehouse file (created on first use); default from the config")
+    p.add_argument("--config", help="configuration TOML (default: $LACDASH_CONFIG or "
+                                    "data/config.toml, the sample)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="lacdash", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="check and load extract files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and preview; change nothing")
+    p.add_argument("--kind", choices=["long", "wide", "ees", "lginform", "handkeyed",
+                                      "adoption"], help="the file layout (default: detected)")
+    p.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
+    p.add_argument("--user", help="who is loading (default: your login name)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _common(p)
+
+    p = sub.add_parser("show", help="one indicator as the dashboard reports it")
+    p.add_argument("code")
+    p.add_argument("--as-at", help="YYYY-MM (default: the latest month)")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("history", help="uploads, newest first")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("revert", help="undo an upload")
+    p.add_argument("upload_id", type=int)
+    p.add_argument("--user")
+    _common(p)
+
+    p = sub.add_parser("sample", help="build the sample warehouse from data/sample/")
+    _common(p)
+
+    p = sub.add_parser("serve", help="serve the dashboard with a production server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--workers", type=int, default=int(os.environ.get("LACDASH_WORKERS", 3)))
+    _common(p)
+
+    p = sub.add_parser("export", help="the board pack as at a month")
+    p.add_argument("--as-at", help="YYYY-MM (default: the latest month)")
+    p.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], default="docx")
+    p.add_argument("--mode", choices=["public", "private"], default="public")
+    p.add_argument("--out", required=True)
+    _common(p)
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = build_parser()
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors already
+        return int(exc.code or 0)
+    try:
+        config = load_config(args.config, db=args.db)
+        return COMMANDS[args.command](args, config)
+    except (ConfigError, UsageError) as exc:
+        print(f"lacdash: {exc}", file=sys.stderr)
+        return 2
+
+
+# ------------------------------------------------------------------ ingest
+
+def cmd_ingest(args, config) -> int:
+    from pipelines.ingest_service import check_files, commit_checked, format_report
+    paths = [Path(f) for f in args.files]
+    for p in paths:
+        if not p.is_file():
+            raise UsageError(f"no such file: {p}")
+    checked = check_files([(p.name, p.read_bytes()) for p in paths], config=config,
+                          kind=args.kind, sheet=args.sheet, progress=_progress)
+    any_errors = any(c.errors for c in checked)
+    results = []
+    if not any_errors and not args.dry_run:
+        results = commit_checked(checked, config=config, user=args.user, progress=_progress)
+    if args.json:
+        print(json.dumps(format_report(checked, results, dry_run=args.dry_run, as_json=True),
+                         indent=2, default=str))
+    else:
+        print(format_report(checked, results, dry_run=args.dry_run))
+    return 1 if any_errors else 0
+
+
+def _progress(done: int, total: int, what: str):
+    if not sys.stderr.isatty() or total <= 1:
+        return
+    width = 30
+    filled = int(width * done / total)
+    sys.stderr.write(f"\r{what[:40]:40} [{'#' * filled}{'.' * (width - filled)}] "
+                     f"{done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+# ------------------------------------------------------------------ show
+
+def cmd_show(args, config) -> int:
+    from pipelines.catalogue import load_catalogue
+    from pipelines.queries import Warehouse, parse_as_at, show_json
+    cat = load_catalogue()
+    ind = cat.resolve(args.code)
+    if ind is None:
+        hint = cat.suggest(args.code)
+        raise UsageError(f"unknown indicator code '{args.code}'" +
+                         (f": did you mean {', '.join(hint)}?" if hint else ""))
+    try:
+        as_at = parse_as_at(args.as_at)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not config.warehouse_path.exists():
+        raise UsageError(f"no warehouse at {config.warehouse_path}: run `lacdash sample` or "
+                         "`lacdash ingest FILE` first")
+    wh = Warehouse(config, cat)
+    s = wh.summary(ind.code, as_at)
+    if args.json:
+        print(json.dumps(show_json(s), indent=2, default=str))
+        return 0
+    print(f"{ind.code}: {ind.title}")
+    print(f"  as at {s['as_at']}: {ind.format_value(s['value'])}"
+          f" ({s['period']})" + (f", {s['missing_reason']}" if s["missing_reason"] else ""))
+    if s["numerator"] is not None:
+        print(f"  {s['numerator']:g} of {s['denominator']:g}")
+    if s["previous"]:
+        print(f"  previous ({s['previous']['period']}): {ind.format_value(s['previous']['value'])}")
+    if s["outturn"]:
+        print(f"  {s['outturn']['year']} out-turn: {ind.format_value(s['outturn']['value'])}")
+    if s["target"] is not None:
+        print(f"  target: {ind.format_value(s['target'])}")
+    if s["rag"]:
+        print(f"  RAG: {s['rag']}")
+    names = {"west_midlands": "West Midlands", "statistical_neighbours": "Statistical neighbours",
+             "england": "England"}
+    for k, v in s["comparators"].items():
+        if v:
+            print(f"  {names[k]} {v['year']}: {ind.format_value(v['value'])}")
+    return 0
+
+
+# ------------------------------------------------------------------ history / revert
+
+def cmd_history(args, config) -> int:
+    from pipelines.warehouse import history
+    h = history(config.warehouse_path)
+    if args.json:
+        print(json.dumps(h.to_dict(orient="records"), indent=2, default=str))
+        return 0
+    if h.empty:
+        print("No uploads yet.")
+        return 0
+    for r in h.itertuples():
+        state = "" if r.status == "committed" else f"  [reverted {r.reverted_at} by {r.reverted_by}]"
+        print(f"{r.upload_id:>4}  {r.uploaded_at}  {r.user_name:<12} {r.file_name}  "
+              f"({r.kind}; {r.values_new} new, {r.values_revised} revised, "
+              f"{r.values_unchanged} unchanged){state}")
+    return 0
+
+
+def cmd_revert(args, config) -> int:
+    from pipelines.warehouse import WarehouseError, revert
+    if not config.warehouse_path.exists():
+        raise UsageError(f"no warehouse at {config.warehouse_path}")
+    try:
+        out = revert(config.warehouse_path, args.upload_id, user=args.user)
+    except WarehouseError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Reverted upload {out['upload_id']} ({out['file_name']}): "
+          f"{out['values_removed']} values removed, {out['values_restored']} restored to "
+          "their earlier values.")
+    return 0
+
+
+# ------------------------------------------------------------------ sample / serve / export
+
+def cmd_sample(args, config) -> int:
+    from pipelines.sample_build import build_sample
+    print(build_sample(config))
+    return 0
+
+
+def cmd_serve(args, config) -> int:
+    from pipelines.serve import serve
+    return serve(config, host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_export(args, config) -> int:
+    try:
+        from exports.board_pack import export_board_pack
+    except ImportError:
+        raise UsageError("the board pack export is not built yet") from None
+    return export_board_pack(config, as_at=args.as_at, fmt=args.format, mode=args.mode,
+                             out=Path(args.out))
+
+
+COMMANDS = {"ingest": cmd_ingest, "show": cmd_show, "history": cmd_history,
+            "revert": cmd_revert, "sample": cmd_sample, "serve": cmd_serve,
+            "export": cmd_export}
+
+if __name__ == "__main__":
+    sys.exit(main())

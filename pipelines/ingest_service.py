@@ -1,0 +1,198 @@
+"""Check files, preview what they would change, and commit them: shared by the command
+line and the upload page, so both apply exactly the same rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from pipelines import warehouse as wh
+from pipelines.catalogue import load_catalogue
+
+
+@dataclass
+class CheckedFile:
+    file_name: str
+    data: bytes
+    kind: str | None
+    frame: pd.DataFrame
+    problems: list
+    rows_read: int = 0
+    plan: wh.Plan | None = None
+    children: pd.DataFrame | None = None
+    sha256: str = ""
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def _previous_values(config, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """Current warehouse values for the indicators in a file (for 'change since last month')."""
+    if frame is None or frame.empty or not config.warehouse_path.exists():
+        return None
+    import duckdb
+    con = duckdb.connect(str(config.warehouse_path), read_only=True)
+    try:
+        return con.execute("SELECT * FROM observations WHERE indicator_code IN "
+                           "(SELECT unnest(?))", [sorted(frame.indicator_code.unique())]).df()
+    finally:
+        con.close()
+
+
+def _adoption_months(children: pd.DataFrame, config) -> list[date]:
+    """Every month end from the first adoption year to the latest month we report."""
+    from pipelines.queries import month_end
+    dates = pd.concat([pd.to_datetime(children[c], errors="coerce") for c in children.columns
+                       if c.startswith("date_")]).dropna()
+    if dates.empty:
+        return []
+    last = dates.max().date()
+    if config.warehouse_path.exists():
+        import duckdb
+        con = duckdb.connect(str(config.warehouse_path), read_only=True)
+        try:
+            r = con.execute("SELECT max(period_end) FROM observations WHERE area_code = ? AND "
+                            "period_type = 'month'", [config.code]).fetchone()[0]
+        finally:
+            con.close()
+        if r is not None and r > last:
+            last = r
+    orders = pd.to_datetime(children["date_adoption_order"], errors="coerce").dropna()
+    first = (orders.min() if len(orders) else dates.min()).date()
+    start = date(first.year if first.month >= 4 else first.year - 1, 4, 1)
+    return [month_end(d) for d in pd.date_range(start, last, freq="MS").date]
+
+
+def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
+               today=None, catalogue=None) -> CheckedFile:
+    from pipelines import adoption
+    from pipelines.ingest import parse_file
+    from pipelines.readers import ReadError, read_table
+    catalogue = catalogue or load_catalogue()
+    sha = wh.sha256_of(data)
+    detected = kind
+    if detected in (None, "adoption"):
+        try:
+            raw = read_table(data, file_name, sheet=sheet)
+            if detected == "adoption" or adoption.is_adoption_table(raw.columns):
+                detected = "adoption"
+        except ReadError:
+            raw = None
+    if detected == "adoption":
+        children, problems = adoption.parse_children(raw, file_name=file_name, today=today)
+        frame = pd.DataFrame()
+        if not any(p.severity == "error" for p in problems):
+            months = _adoption_months(children, config)
+            thresholds = {k: catalogue.get(f"{k}_DAYS_3YR").target or d for k, d in
+                          (("A1", 426), ("A10", 426), ("A2", 121))}
+            frame = adoption.monthly_indicators(children, config.code, months, thresholds)
+        cf = CheckedFile(file_name, data, "adoption", frame, list(problems),
+                         rows_read=len(raw) if raw is not None else 0, children=children,
+                         sha256=sha)
+    else:
+        parsed = parse_file(data, file_name, catalogue=catalogue, config=config, kind=kind,
+                            sheet=sheet, today=today)
+        previous = None
+        if parsed.ok and parsed.frame is not None and not parsed.frame.empty:
+            previous = _previous_values(config, parsed.frame)
+            if previous is not None and len(previous):
+                parsed = parse_file(data, file_name, catalogue=catalogue, config=config,
+                                    kind=kind, sheet=sheet, today=today, previous=previous)
+        cf = CheckedFile(file_name, data, parsed.kind, parsed.frame, list(parsed.problems),
+                         rows_read=parsed.rows_read, sha256=sha)
+    if not cf.errors and cf.frame is not None:
+        cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=sha)
+    return cf
+
+
+def check_files(files, *, config, kind=None, sheet=None, today=None, progress=None):
+    """`files` is a list of (name, bytes). Every file is checked before anything is written."""
+    out = []
+    for i, (name, data) in enumerate(files):
+        out.append(check_file(name, data, config=config, kind=kind, sheet=sheet, today=today))
+        if progress:
+            progress(i + 1, len(files), f"checking {name}")
+    return out
+
+
+def commit_checked(checked, *, config, user=None, progress=None) -> list[wh.CommitResult]:
+    """Commit files that passed their checks, one atomic upload each."""
+    if any(c.errors for c in checked):
+        raise ValueError("refusing to commit files with errors")
+    catalogue = load_catalogue()
+    results = []
+    for i, c in enumerate(checked):
+        results.append(wh.commit_upload(
+            config.warehouse_path, c.frame, data=c.data, file_name=c.file_name, kind=c.kind,
+            user=user, rows_read=c.rows_read, rows_rejected=0, catalogue=catalogue,
+            config=config, children=c.children))
+        if progress:
+            progress(i + 1, len(checked), f"committing {c.file_name}")
+    return results
+
+
+def problems_frame(checked) -> pd.DataFrame:
+    rows = []
+    for c in checked:
+        for p in c.problems:
+            rows.append({"file": p.file, "row": p.row, "column": p.column, "value": p.value,
+                         "expected": p.expected, "severity": p.severity, "message": p.message})
+    return pd.DataFrame(rows, columns=["file", "row", "column", "value", "expected",
+                                       "severity", "message"])
+
+
+def format_report(checked, results, *, dry_run=False, as_json=False):
+    files = []
+    for i, c in enumerate(checked):
+        res = results[i] if i < len(results) else None
+        entry = {
+            "file": c.file_name, "kind": c.kind, "rows_read": c.rows_read,
+            "errors": [p.__dict__ for p in c.errors],
+            "warnings": [p.__dict__ for p in c.warnings],
+            "would_change": c.plan.counts if c.plan else None,
+            "already_loaded": (c.plan.already_loaded if c.plan else None),
+            "committed": bool(res and res.upload_id),
+            "upload_id": res.upload_id if res else None,
+            "message": res.message if res else None,
+        }
+        files.append(entry)
+    if as_json:
+        return {"dry_run": dry_run, "files": files,
+                "ok": not any(f["errors"] for f in files)}
+    lines = []
+    any_errors = any(f["errors"] for f in files)
+    for c, f in zip(checked, files):
+        lines.append(f"== {f['file']} ({f['kind'] or 'unrecognised'}, {f['rows_read']} rows read)")
+        for p in c.errors:
+            lines.append(f"  ERROR   {p.message}")
+        for p in c.warnings:
+            lines.append(f"  warning {p.message}")
+        if f["already_loaded"]:
+            a = f["already_loaded"]
+            lines.append(f"  This file was already loaded as upload {a['upload_id']} "
+                         f"({a['uploaded_at']}): nothing to change.")
+        elif f["would_change"]:
+            n = f["would_change"]
+            verb = "would be" if (dry_run or any_errors or not f["committed"]) else "were"
+            lines.append(f"  {n['new']} new, {n['revised']} revised, {n['unchanged']} unchanged "
+                         f"values {verb} loaded.")
+            if c.plan is not None and len(c.plan.revised):
+                for r in c.plan.revised.head(10).itertuples():
+                    lines.append(f"    revised {r.indicator_code} {r.area_code} "
+                                 f"{r.period_label} {r.breakdown}: {r.old_value} -> {r.value}")
+                if len(c.plan.revised) > 10:
+                    lines.append(f"    ... and {len(c.plan.revised) - 10} more revised values")
+        if f["message"]:
+            lines.append(f"  {f['message']}")
+    if any_errors:
+        n = sum(len(f["errors"]) for f in files)
+        lines.append(f"{n} error(s): nothing was written. Fix the file(s) and load again.")
+    elif dry_run:
+        lines.append("Dry run: nothing was written.")
+    return "\n".join(lines)

@@ -1,0 +1,403 @@
+"""What the pages, the exports and `lacdash show` read from the warehouse.
+
+Every answer is "as at" a month: nothing dated after that month's end is returned, so a
+past board report can be shown again. Values are today's figures for those months; where a
+month was revised, `first_reported` says what the board was first told.
+"""
+from __future__ import annotations
+
+import calendar
+import math
+import threading
+from datetime import date, datetime
+from functools import lru_cache
+
+import pandas as pd
+
+from pipelines.catalogue import load_catalogue
+from pipelines.config import ENGLAND, SN, Config
+from pipelines.warehouse import ReadConnection
+
+COMPARATOR_KEYS = ("west_midlands", "statistical_neighbours", "england")
+_SERIES_COLS = ["period_start", "period_end", "period_label", "period_type", "value",
+                "numerator", "denominator", "missing_reason", "status", "upload_id"]
+
+
+def month_end(d) -> date:
+    """Month end of a date, a datetime or "YYYY-MM"."""
+    if isinstance(d, str):
+        y, m = d.strip()[:7].split("-")
+        d = date(int(y), int(m), 1)
+    if isinstance(d, (datetime, pd.Timestamp)):
+        d = d.date()
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def parse_as_at(text: str | None) -> date | None:
+    """"YYYY-MM" -> month end; raises ValueError with a plain message."""
+    if text is None or str(text).strip() == "":
+        return None
+    t = str(text).strip()
+    try:
+        y, m = t.split("-")
+        if len(y) != 4 or not (1 <= int(m) <= 12):
+            raise ValueError
+        return month_end(date(int(y), int(m), 1))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a month: write it as YYYY-MM, e.g. 2018-01") from None
+
+
+def fy_label_of(d: date) -> str:
+    start = d.year if d.month >= 4 else d.year - 1
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+def month_label(d) -> str:
+    d = pd.Timestamp(d)
+    return d.strftime("%b %Y")
+
+
+def _num(v):
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    f = float(v)
+    return int(f) if f.is_integer() and abs(f) < 1e15 else f
+
+
+def _str(v):
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+class Warehouse:
+    """Read-only access for one configured authority."""
+
+    def __init__(self, config: Config, catalogue=None):
+        self.config = config
+        self.catalogue = catalogue or load_catalogue()
+        self.conn = ReadConnection(config.warehouse_path)
+        self._cache_lock = threading.Lock()
+        self._cache: dict = {}
+
+    # -------------------------------------------------------------- basics
+    def _stamp(self):
+        self.conn.cursor()
+        return self.conn._ino
+
+    def _cached(self, key, fn):
+        stamp = self._stamp()
+        k = (stamp, key)
+        with self._cache_lock:
+            if k in self._cache:
+                return self._cache[k]
+        val = fn()
+        with self._cache_lock:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[k] = val
+        return val
+
+    def df(self, sql, params=None) -> pd.DataFrame:
+        return self.conn.df(sql, params)
+
+    def is_sample(self) -> bool:
+        return bool(self.config.is_sample)
+
+    def months(self) -> list[date]:
+        def run():
+            d = self.df("SELECT DISTINCT period_end FROM observations WHERE area_code = ? "
+                        "AND period_type = 'month' ORDER BY 1", [self.config.code])
+            return [pd.Timestamp(x).date() for x in d.period_end]
+        return self._cached("months", run)
+
+    def latest_month(self) -> date | None:
+        m = self.months()
+        return m[-1] if m else None
+
+    def resolve_as_at(self, as_at=None) -> date | None:
+        if as_at is None or as_at == "":
+            return self.latest_month()
+        if isinstance(as_at, str):
+            return parse_as_at(as_at)
+        return month_end(as_at)
+
+    # -------------------------------------------------------------- frames
+    def _local(self, as_at: date) -> pd.DataFrame:
+        """Every local-authority total up to as_at (one small frame, cached)."""
+        def run():
+            return self.df(
+                "SELECT indicator_code, " + ", ".join(_SERIES_COLS) +
+                " FROM observations WHERE area_code = ? AND breakdown = '' AND period_end <= ? "
+                "ORDER BY indicator_code, period_end", [self.config.code, as_at])
+        return self._cached(("local", as_at), run)
+
+    def _comparator_rows(self, as_at: date) -> pd.DataFrame:
+        areas = [self.config.region, ENGLAND, SN, self.config.code,
+                 *self.config.statistical_neighbours]
+
+        def run():
+            return self.df(
+                "SELECT indicator_code, area_code, period_start, period_end, period_label, "
+                "value, missing_reason FROM observations WHERE period_type = 'year' "
+                "AND breakdown = '' AND period_end <= ? AND area_code IN (SELECT unnest(?)) "
+                "ORDER BY indicator_code, period_end", [as_at, areas])
+        return self._cached(("comp", as_at), run)
+
+    def series(self, code, as_at=None, area_code=None, breakdown="") -> pd.DataFrame:
+        as_at = self.resolve_as_at(as_at)
+        if as_at is None:
+            return pd.DataFrame(columns=_SERIES_COLS)
+        area = area_code or self.config.code
+        if area == self.config.code and breakdown == "":
+            d = self._local(as_at)
+            d = d[d.indicator_code == code]
+            ind = self.catalogue.get(code) if code in self.catalogue else None
+            if ind is not None and ind.frequency == "M":
+                d = d[d.period_type == "month"]
+            return d[_SERIES_COLS].reset_index(drop=True)
+        return self.df("SELECT " + ", ".join(_SERIES_COLS) + " FROM observations WHERE "
+                       "indicator_code = ? AND area_code = ? AND breakdown = ? AND period_end <= ? "
+                       "ORDER BY period_end", [code, area, breakdown, as_at])
+
+    def breakdown_series(self, code, as_at=None) -> pd.DataFrame:
+        as_at = self.resolve_as_at(as_at)
+        d = self.df("SELECT breakdown, " + ", ".join(_SERIES_COLS) + " FROM observations "
+                    "WHERE indicator_code = ? AND area_code = ? AND breakdown <> '' "
+                    "AND period_end <= ? ORDER BY period_end, breakdown",
+                    [code, self.config.code, as_at])
+        parts = d.breakdown.str.split("=", n=1)
+        d["dimension"] = parts.str[0]
+        d["category"] = parts.str[1]
+        return d
+
+    def comparators(self, code, as_at=None) -> pd.DataFrame:
+        """Annual figures: local, West Midlands, statistical-neighbour average, England."""
+        as_at = self.resolve_as_at(as_at)
+        cols = ["comparator", "area_code", "period_start", "period_end", "period_label",
+                "value", "missing_reason", "n_neighbours"]
+        if as_at is None:
+            return pd.DataFrame(columns=cols)
+        rows = self._comparator_rows(as_at)
+        rows = rows[rows.indicator_code == code]
+        out = []
+        role = {self.config.code: "local", self.config.region: "west_midlands",
+                ENGLAND: "england"}
+        for r in rows.itertuples():
+            if r.area_code in role:
+                out.append({"comparator": role[r.area_code], "area_code": r.area_code,
+                            "period_start": r.period_start, "period_end": r.period_end,
+                            "period_label": r.period_label, "value": r.value,
+                            "missing_reason": r.missing_reason, "n_neighbours": math.nan})
+        out += self._sn_rows(rows)
+        if not out:
+            return pd.DataFrame(columns=cols)
+        return pd.DataFrame(out, columns=cols).sort_values(["comparator", "period_end"],
+                                                           ignore_index=True)
+
+    def _sn_rows(self, rows: pd.DataFrame) -> list[dict]:
+        """The neighbours' average where their figures are loaded, else the hand-keyed one."""
+        neigh = rows[rows.area_code.isin(self.config.statistical_neighbours)]
+        keyed = rows[rows.area_code == SN]
+        by_year: dict = {}
+        empty: dict = {}
+        for (ps, pe, label), grp in neigh.groupby(["period_start", "period_end",
+                                                    "period_label"]):
+            vals = grp.value.dropna()
+            row = {"comparator": "statistical_neighbours", "area_code": SN,
+                   "period_start": ps, "period_end": pe, "period_label": label,
+                   "value": float(vals.mean()) if len(vals) else math.nan,
+                   "missing_reason": None if len(vals) else "no neighbour figures",
+                   "n_neighbours": len(vals)}
+            (by_year if len(vals) else empty)[pe] = row
+        for r in keyed.itertuples():
+            if r.period_end not in by_year:
+                by_year[r.period_end] = {
+                    "comparator": "statistical_neighbours", "area_code": SN,
+                    "period_start": r.period_start, "period_end": r.period_end,
+                    "period_label": r.period_label, "value": r.value,
+                    "missing_reason": r.missing_reason, "n_neighbours": math.nan}
+        for pe, row in empty.items():
+            by_year.setdefault(pe, row)
+        return list(by_year.values())
+
+    # -------------------------------------------------------------- summary
+    def target(self, ind, as_at: date):
+        if ind.code in self.config.targets:
+            return float(self.config.targets[ind.code])
+        return ind.target_for(fy_label_of(as_at))
+
+    def summary(self, code, as_at=None) -> dict:
+        as_at = self.resolve_as_at(as_at)
+        return self._cached(("summary", code, as_at), lambda: self._summary(code, as_at))
+
+    def _summary(self, code, as_at: date | None) -> dict:
+        ind = self.catalogue.get(code)
+        out = {"code": ind.code, "title": ind.title, "unit": ind.unit,
+               "polarity": ind.polarity,
+               "as_at": as_at.strftime("%Y-%m") if as_at else None,
+               "period": None, "value": None, "numerator": None, "denominator": None,
+               "missing_reason": None, "previous": None, "outturn": None,
+               "target": None, "rag": None,
+               "comparators": {k: None for k in COMPARATOR_KEYS}}
+        if as_at is None:
+            out["missing_reason"] = "no figures loaded"
+            return out
+        out["target"] = _num(self.target(ind, as_at))
+        local = self._local(as_at)
+        local = local[local.indicator_code == code]
+        monthly = local[local.period_type == "month"]
+        yearly = local[local.period_type == "year"]
+        rows = monthly if ind.frequency == "M" else yearly
+        if ind.frequency == "M" and rows.empty:
+            rows = yearly
+        spark = []
+        if len(rows):
+            cur = rows.iloc[-1]
+            out.update(period=cur.period_label, value=_num(cur.value),
+                       numerator=_num(cur.numerator), denominator=_num(cur.denominator),
+                       missing_reason=_str(cur.missing_reason))
+            if len(rows) > 1:
+                prev = rows.iloc[-2]
+                out["previous"] = {"period": prev.period_label, "value": _num(prev.value)}
+            out["_period_end"] = pd.Timestamp(cur.period_end).date()
+            if ind.frequency == "M":
+                tail = monthly.tail(13)
+                spark = [{"period": r.period_label, "value": _num(r.value)}
+                         for r in tail.itertuples()]
+        else:
+            out["missing_reason"] = f"no figure up to {month_label(as_at)}"
+        # Out-turn: the last financial year completed before this month.
+        if ind.frequency == "M":
+            march = date(as_at.year if as_at.month > 3 else as_at.year - 1, 3, 31)
+            if as_at.month == 3:
+                march = date(as_at.year - 1, 3, 31)
+            fy = fy_label_of(march)
+            m = monthly[pd.to_datetime(monthly.period_end).dt.date == march]
+            y = yearly[yearly.period_label == fy]
+            if len(y) and pd.notna(y.iloc[-1].value):
+                out["outturn"] = {"year": fy, "value": _num(y.iloc[-1].value)}
+            elif len(m):
+                out["outturn"] = {"year": fy, "value": _num(m.iloc[-1].value)}
+        # Comparators: each one's latest published year up to this month.
+        comp = self.comparators(code, as_at) if ind.comparators else pd.DataFrame()
+        for key in COMPARATOR_KEYS:
+            c = comp[comp.comparator == key] if len(comp) else comp
+            if len(c):
+                last = c.iloc[-1]
+                entry = {"year": last.period_label, "value": _num(last.value)}
+                if key == "statistical_neighbours":
+                    entry["n_neighbours"] = _num(last.n_neighbours)
+                if _str(last.missing_reason):
+                    entry["missing_reason"] = _str(last.missing_reason)
+                out["comparators"][key] = entry
+        eng = out["comparators"]["england"]
+        out["rag"] = ind.rag(out["value"], england=eng["value"] if eng else None,
+                             fy_label=fy_label_of(as_at)) if out["value"] is not None else None
+        # Extras for the pages (not part of the `lacdash show` contract).
+        prev, ot = out["previous"], out["outturn"]
+        out["change_since_previous"] = _diff(out["value"], prev and prev["value"])
+        out["direction_since_previous"] = (ind.change_direction(prev["value"], out["value"])
+                                           if prev and prev["value"] is not None and
+                                           out["value"] is not None else None)
+        out["change_since_outturn"] = _diff(out["value"], ot and ot["value"])
+        out["direction_since_outturn"] = (ind.change_direction(ot["value"], out["value"])
+                                          if ot and ot["value"] is not None and
+                                          out["value"] is not None else None)
+        den = out["denominator"]
+        out["small_cohort"] = bool(den is not None and den < ind.small_cohort)
+        out["sparkline"] = spark
+        out["first_reported"] = self._first_reported(code, out.pop("_period_end", None))
+        return out
+
+    def _first_reported(self, code, period_end):
+        if period_end is None:
+            return None
+        d = self.df("SELECT value, replaced_at FROM revisions WHERE indicator_code = ? AND "
+                    "area_code = ? AND breakdown = '' AND period_end = ? "
+                    "ORDER BY replaced_at, upload_id LIMIT 1",
+                    [code, self.config.code, period_end])
+        if d.empty:
+            return None
+        return {"value": _num(d.value.iloc[0]),
+                "replaced_at": str(d.replaced_at.iloc[0])}
+
+    def scorecard(self, as_at=None) -> list[dict]:
+        as_at = self.resolve_as_at(as_at)
+        return [self.summary(i.code, as_at) for i in self.catalogue.indicators]
+
+    def revisions(self, code, as_at=None) -> pd.DataFrame:
+        as_at = self.resolve_as_at(as_at)
+        return self.df("""
+            SELECT r.period_label, r.breakdown, first(r.value ORDER BY r.replaced_at) AS first_value,
+                   any_value(o.value) AS current_value,
+                   first(r.upload_id ORDER BY r.replaced_at) AS first_upload_id,
+                   any_value(o.upload_id) AS current_upload_id, max(r.replaced_at) AS revised_at,
+                   r.period_end
+            FROM revisions r JOIN observations o USING (indicator_code, area_code, period_start,
+                 period_end, breakdown)
+            WHERE r.indicator_code = ? AND r.area_code = ? AND r.period_end <= ?
+            GROUP BY r.period_label, r.breakdown, r.period_end ORDER BY r.period_end""",
+                       [code, self.config.code, as_at])
+
+    def commentary(self, as_at, section: str) -> dict | None:
+        as_at = self.resolve_as_at(as_at)
+        d = self.df("SELECT text, author, saved_at, version FROM commentary WHERE month = ? "
+                    "AND section = ? ORDER BY version DESC LIMIT 1", [as_at, section])
+        if d.empty:
+            return None
+        r = d.iloc[0]
+        return {"text": r.text, "author": r.author, "saved_at": r.saved_at,
+                "version": int(r.version)}
+
+    def commentary_versions(self, as_at, section: str) -> pd.DataFrame:
+        as_at = self.resolve_as_at(as_at)
+        return self.df("SELECT version, text, author, saved_at FROM commentary WHERE month = ? "
+                       "AND section = ? ORDER BY version DESC", [as_at, section])
+
+    def uploads(self) -> pd.DataFrame:
+        return self.df("SELECT * FROM uploads ORDER BY upload_id DESC")
+
+    def audit_log(self, limit=500) -> pd.DataFrame:
+        return self.df("SELECT * FROM audit_log ORDER BY at DESC LIMIT ?", [limit])
+
+    def adoption_children(self) -> pd.DataFrame:
+        """The child-level records of the latest committed adoption upload (pseudonymous)."""
+        return self.df("""
+            SELECT * EXCLUDE (upload_id) FROM adoption_children WHERE upload_id = (
+              SELECT max(c.upload_id) FROM adoption_children c JOIN uploads u
+              ON u.upload_id = c.upload_id WHERE u.status = 'committed')""")
+
+    def current_frame(self, codes=None) -> pd.DataFrame:
+        """Current values in the canonical frame's shape (for 'change since last month')."""
+        sql = "SELECT * FROM observations"
+        params = []
+        if codes:
+            sql += " WHERE indicator_code IN (SELECT unnest(?))"
+            params = [list(codes)]
+        return self.df(sql, params)
+
+
+def _diff(a, b):
+    if a is None or b is None:
+        return None
+    return _num(round(float(a) - float(b), 6))
+
+
+def show_json(summary: dict) -> dict:
+    """Exactly the documented `lacdash show --json` keys."""
+    keys = ["code", "title", "unit", "polarity", "as_at", "period", "value", "numerator",
+            "denominator", "missing_reason", "previous", "outturn", "target", "rag",
+            "comparators"]
+    out = {k: summary.get(k) for k in keys}
+    out["comparators"] = {k: ({"year": v["year"], "value": v["value"]} if v else None)
+                          for k, v in summary["comparators"].items()}
+    return out
+
+
+@lru_cache(maxsize=8)
+def warehouse_for(config: Config) -> Warehouse:
+    return Warehouse(config)

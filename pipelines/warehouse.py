@@ -1,0 +1,586 @@
+"""The DuckDB warehouse: schema, read-only connections, and atomic writes.
+
+Why copy-and-swap: DuckDB lets no other process open a file while one holds it read-write,
+so writing in place would lock every worker serving the app out. A writer instead copies
+the file, changes the copy inside one transaction, checkpoints and closes it, then
+`os.replace`s it over the original. Readers that already had the old file keep reading it;
+new connections see the new one; nobody ever sees half an upload, and a writer killed at any
+point leaves the original untouched. Writers queue on an `fcntl` lock beside the file.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+KEY = ["indicator_code", "area_code", "period_start", "period_end", "breakdown"]
+VALUE_COLS = ["value", "numerator", "denominator", "missing_reason", "status"]
+FRAME_COLS = KEY + ["period_label", "period_type"] + VALUE_COLS
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
+CREATE TABLE IF NOT EXISTS indicators (
+    code VARCHAR, title VARCHAR, section VARCHAR, unit VARCHAR, decimals INTEGER,
+    polarity VARCHAR, frequency VARCHAR, definition VARCHAR);
+CREATE TABLE IF NOT EXISTS areas (code VARCHAR, name VARCHAR, area_type VARCHAR);
+CREATE TABLE IF NOT EXISTS uploads (
+    upload_id INTEGER, file_name VARCHAR, sha256 VARCHAR, kind VARCHAR, user_name VARCHAR,
+    uploaded_at TIMESTAMP, rows_read INTEGER, rows_loaded INTEGER, rows_rejected INTEGER,
+    values_new INTEGER, values_revised INTEGER, values_unchanged INTEGER,
+    status VARCHAR, reverted_at TIMESTAMP, reverted_by VARCHAR);
+CREATE TABLE IF NOT EXISTS observations (
+    indicator_code VARCHAR, area_code VARCHAR, period_start DATE, period_end DATE,
+    period_label VARCHAR, period_type VARCHAR, breakdown VARCHAR,
+    value DOUBLE, numerator DOUBLE, denominator DOUBLE, missing_reason VARCHAR,
+    status VARCHAR, upload_id INTEGER);
+CREATE TABLE IF NOT EXISTS revisions (
+    indicator_code VARCHAR, area_code VARCHAR, period_start DATE, period_end DATE,
+    period_label VARCHAR, period_type VARCHAR, breakdown VARCHAR,
+    value DOUBLE, numerator DOUBLE, denominator DOUBLE, missing_reason VARCHAR,
+    status VARCHAR, upload_id INTEGER, replaced_by_upload INTEGER, replaced_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS commentary (
+    month DATE, section VARCHAR, text VARCHAR, author VARCHAR, saved_at TIMESTAMP,
+    version INTEGER);
+CREATE TABLE IF NOT EXISTS audit_log (
+    at TIMESTAMP, user_name VARCHAR, action VARCHAR, detail VARCHAR);
+CREATE TABLE IF NOT EXISTS adoption_children (
+    upload_id INTEGER, child_id VARCHAR, date_of_birth DATE, date_entered_care DATE,
+    date_placement_order DATE, date_matched DATE, date_placed_for_adoption DATE,
+    adopted_by_foster_carers BOOLEAN, date_moved_in_with_foster_carers DATE,
+    date_adoption_order DATE);
+CREATE OR REPLACE VIEW indicator_values AS
+    SELECT o.indicator_code, o.area_code, coalesce(a.area_type, 'la') AS area_type,
+           o.period_start, o.period_end, o.period_label, o.breakdown,
+           o.value, o.numerator, o.denominator, o.status, o.upload_id,
+           o.missing_reason, o.period_type
+    FROM observations o LEFT JOIN areas a ON a.code = o.area_code;
+"""
+
+
+class WarehouseError(Exception):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+# ---------------------------------------------------------------- reading
+
+class ReadConnection:
+    """A read-only connection that follows the file across atomic swaps.
+
+    DuckDB connections are not thread-safe, so each thread gets its own cursor; when the
+    file's inode changes (a commit swapped it), the next call reopens.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._con = None
+        self._ino = None
+        self._local = threading.local()
+
+    def _stamp(self):
+        st = os.stat(self.path)
+        return (st.st_ino, st.st_mtime_ns)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if not self.path.exists():
+            raise WarehouseError(
+                f"No warehouse at {self.path}. Build it with `lacdash sample` or load a file "
+                "with `lacdash ingest`.")
+        stamp = self._stamp()
+        with self._lock:
+            if self._con is None or stamp != self._ino:
+                old = self._con
+                self._con = duckdb.connect(str(self.path), read_only=True)
+                self._ino = stamp
+                if old is not None:
+                    # Threads holding cursors of the old connection finish on the old file.
+                    pass
+            con, ino = self._con, self._ino
+        cur = getattr(self._local, "cur", None)
+        if cur is None or getattr(self._local, "ino", None) != ino:
+            cur = con.cursor()
+            self._local.cur, self._local.ino = cur, ino
+        return cur
+
+    def df(self, sql: str, params=None) -> pd.DataFrame:
+        return self.cursor().execute(sql, params or []).df()
+
+    def close(self):
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+# ---------------------------------------------------------------- writing
+
+@contextlib.contextmanager
+def _writer_lock(db: Path):
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(db) + ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fsync_dir(d: Path):
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def write_transaction(db: Path, *, catalogue=None, config=None):
+    """Yield a read-write connection on a private copy; swap it in only on success."""
+    db = Path(db)
+    with _writer_lock(db):
+        fd, tmp = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
+        os.close(fd)
+        os.unlink(tmp)
+        try:
+            if db.exists():
+                shutil.copyfile(db, tmp)
+            con = duckdb.connect(tmp)
+            try:
+                con.execute(SCHEMA)
+                con.execute("BEGIN")
+                if catalogue is not None:
+                    _sync_indicators(con, catalogue)
+                if config is not None:
+                    _sync_configured_areas(con, config)
+                yield con
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, db)
+            _fsync_dir(db.parent)
+        finally:
+            for leftover in (tmp, tmp + ".wal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(leftover)
+
+
+def ensure_warehouse(db: Path, *, catalogue=None, config=None) -> None:
+    """Create an empty warehouse (or refresh its catalogue and areas)."""
+    with write_transaction(db, catalogue=catalogue, config=config):
+        pass
+
+
+def _sync_indicators(con, catalogue):
+    rows = [(i.code, i.title, i.section, i.unit, i.decimals, i.polarity, i.frequency,
+             i.definition) for i in catalogue.indicators]
+    con.execute("DELETE FROM indicators")
+    con.executemany("INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?)", rows)
+
+
+def _area_rows(config) -> list[tuple[str, str, str]]:
+    from pipelines.areas import area_name
+    from pipelines.config import ENGLAND, SN
+    rows = [(config.code, config.name, "authority"),
+            (config.region, area_name(config.region), "region"),
+            (ENGLAND, "England", "england"),
+            (SN, "Statistical neighbours (average)", "statistical_neighbours")]
+    rows += [(c, area_name(c), "statistical_neighbour") for c in config.statistical_neighbours]
+    return rows
+
+
+def _sync_configured_areas(con, config):
+    rows = _area_rows(config)
+    con.execute("DELETE FROM areas WHERE code IN (SELECT unnest(?))", [[r[0] for r in rows]])
+    con.executemany("INSERT INTO areas VALUES (?,?,?)", rows)
+
+
+def _add_loaded_areas(con):
+    """Every area whose figures are loaded is known by name and type."""
+    from pipelines.areas import load_areas
+    codes = [r[0] for r in con.execute(
+        "SELECT DISTINCT area_code FROM observations WHERE area_code NOT IN "
+        "(SELECT code FROM areas)").fetchall()]
+    if not codes:
+        return
+    known = load_areas().set_index("code")
+    rows = []
+    for c in codes:
+        if c in known.index:
+            t = known.loc[c, "type"]
+            rows.append((c, known.loc[c, "name"], {"country": "england"}.get(t, t)))
+        else:
+            rows.append((c, c, "la"))
+    con.executemany("INSERT INTO areas VALUES (?,?,?)", rows)
+
+
+def log(con, user: str, action: str, detail: str = "") -> None:
+    con.execute("INSERT INTO audit_log VALUES (?,?,?,?)", [now(), user, action, detail])
+
+
+# ---------------------------------------------------------------- planning
+
+@dataclass
+class Plan:
+    """What an upload would do to the warehouse, value by value."""
+    new: pd.DataFrame
+    revised: pd.DataFrame          # incoming values with old_value, old_numerator, ...
+    unchanged: pd.DataFrame
+    already_loaded: dict | None = None   # the earlier upload of the same bytes
+
+    @property
+    def counts(self) -> dict:
+        return {"new": len(self.new), "revised": len(self.revised),
+                "unchanged": len(self.unchanged)}
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.already_loaded is None and (len(self.new) + len(self.revised)) > 0
+
+    def summary_by_indicator(self) -> pd.DataFrame:
+        parts = []
+        for name, df in (("new", self.new), ("revised", self.revised),
+                         ("unchanged", self.unchanged)):
+            if len(df):
+                parts.append(df.groupby(["indicator_code", "period_label"]).size()
+                             .rename(name))
+        if not parts:
+            return pd.DataFrame(columns=["indicator_code", "period_label", "new", "revised",
+                                         "unchanged"])
+        out = pd.concat(parts, axis=1).fillna(0).astype(int).reset_index()
+        for c in ("new", "revised", "unchanged"):
+            if c not in out:
+                out[c] = 0
+        return out[["indicator_code", "period_label", "new", "revised", "unchanged"]]
+
+
+def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    f = frame.copy()
+    for c in FRAME_COLS:
+        if c not in f:
+            f[c] = pd.NA
+    f = f[FRAME_COLS].copy()
+    f["breakdown"] = f["breakdown"].fillna("").astype(str)
+    f["status"] = f["status"].fillna("final").astype(str)
+    f["period_start"] = pd.to_datetime(f["period_start"]).dt.date
+    f["period_end"] = pd.to_datetime(f["period_end"]).dt.date
+    for c in ("value", "numerator", "denominator"):
+        f[c] = pd.to_numeric(f[c], errors="coerce").astype("float64")
+    f["missing_reason"] = f["missing_reason"].astype("object").where(
+        f["missing_reason"].notna(), None)
+    return f
+
+
+_PLAN_SQL = """
+SELECT i.*, o.value AS old_value, o.numerator AS old_numerator,
+       o.denominator AS old_denominator, o.missing_reason AS old_missing_reason,
+       o.status AS old_status, o.upload_id AS old_upload_id,
+       CASE WHEN o.indicator_code IS NULL THEN 'new'
+            WHEN i.value IS NOT DISTINCT FROM o.value
+             AND i.numerator IS NOT DISTINCT FROM o.numerator
+             AND i.denominator IS NOT DISTINCT FROM o.denominator
+             AND coalesce(i.missing_reason, '') = coalesce(o.missing_reason, '')
+             AND i.status = o.status THEN 'unchanged'
+            ELSE 'revised' END AS change
+FROM incoming i LEFT JOIN observations o
+  ON o.indicator_code = i.indicator_code AND o.area_code = i.area_code
+ AND o.period_start = CAST(i.period_start AS DATE) AND o.period_end = CAST(i.period_end AS DATE)
+ AND o.breakdown = i.breakdown
+"""
+
+
+def _plan_on(con, f: pd.DataFrame) -> Plan:
+    con.register("incoming", f)
+    try:
+        joined = con.execute(_PLAN_SQL).df()
+    finally:
+        con.unregister("incoming")
+    return Plan(new=joined[joined.change == "new"].drop(columns="change"),
+                revised=joined[joined.change == "revised"].drop(columns="change"),
+                unchanged=joined[joined.change == "unchanged"].drop(columns="change"))
+
+
+def _find_upload(con, sha: str) -> dict | None:
+    row = con.execute(
+        "SELECT upload_id, file_name, uploaded_at, user_name FROM uploads "
+        "WHERE sha256 = ? AND status = 'committed' ORDER BY upload_id DESC LIMIT 1",
+        [sha]).fetchone()
+    if row is None:
+        return None
+    return {"upload_id": row[0], "file_name": row[1], "uploaded_at": row[2],
+            "user_name": row[3]}
+
+
+def plan(db: Path, frame: pd.DataFrame, *, sha256: str | None = None) -> Plan:
+    """Compare an upload with the warehouse without changing anything."""
+    f = _prepare(frame)
+    db = Path(db)
+    if not db.exists():
+        return Plan(new=f, revised=f.iloc[0:0], unchanged=f.iloc[0:0])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        p = _plan_on(con, f)
+        if sha256:
+            p.already_loaded = _find_upload(con, sha256)
+        return p
+    finally:
+        con.close()
+
+
+@dataclass
+class CommitResult:
+    upload_id: int | None
+    counts: dict = field(default_factory=dict)
+    already_loaded: dict | None = None
+    message: str = ""
+
+
+def _archive(config_archive: Path, sha: str, data: bytes) -> Path:
+    config_archive.mkdir(parents=True, exist_ok=True)
+    target = config_archive / sha
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=config_archive, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    return target
+
+
+def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: str,
+           user: str | None = None, rows_read: int | None = None, rows_rejected: int = 0,
+           catalogue=None, config=None, children: pd.DataFrame | None = None,
+           _before_swap=None) -> CommitResult:
+    """Load one validated upload atomically: all its values land, or none do."""
+    db = Path(db)
+    user = user or current_user()
+    sha = sha256_of(data)
+    f = _prepare(frame)
+    result = CommitResult(upload_id=None)
+    with write_transaction(db, catalogue=catalogue, config=config) as con:
+        earlier = _find_upload(con, sha)
+        if earlier is not None:
+            result.already_loaded = earlier
+            result.message = (f"{file_name} was already loaded as upload {earlier['upload_id']} "
+                              f"on {earlier['uploaded_at']:%d %b %Y %H:%M}: nothing changed.")
+            raise _NothingToDo(result)
+        p = _plan_on(con, f)
+        result.counts = p.counts
+        if not p.changes_anything and children is None:
+            result.message = (f"{file_name}: all {len(p.unchanged)} values are already in the "
+                              "warehouse: nothing changed.")
+            raise _NothingToDo(result)
+        uid = con.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
+        ts = now()
+        if len(p.revised):
+            rev = p.revised
+            old = pd.DataFrame({
+                "indicator_code": rev.indicator_code, "area_code": rev.area_code,
+                "period_start": pd.to_datetime(rev.period_start).dt.date,
+                "period_end": pd.to_datetime(rev.period_end).dt.date,
+                "breakdown": rev.breakdown})
+            con.register("revised_keys", old)
+            con.execute(f"""
+                INSERT INTO revisions
+                SELECT o.indicator_code, o.area_code, o.period_start, o.period_end,
+                       o.period_label, o.period_type, o.breakdown, o.value, o.numerator,
+                       o.denominator, o.missing_reason, o.status, o.upload_id,
+                       {uid}, TIMESTAMP '{ts}'
+                FROM observations o SEMI JOIN revised_keys k
+                  ON o.indicator_code = k.indicator_code AND o.area_code = k.area_code
+                 AND o.period_start = k.period_start AND o.period_end = k.period_end
+                 AND o.breakdown = k.breakdown""")
+            con.execute("""
+                DELETE FROM observations o USING revised_keys k
+                WHERE o.indicator_code = k.indicator_code AND o.area_code = k.area_code
+                  AND o.period_start = k.period_start AND o.period_end = k.period_end
+                  AND o.breakdown = k.breakdown""")
+            con.unregister("revised_keys")
+        changed = pd.concat([p.new[FRAME_COLS], p.revised[FRAME_COLS]], ignore_index=True)
+        if len(changed):
+            changed = changed.copy()
+            changed["upload_id"] = uid
+            con.register("changed", changed)
+            con.execute("""
+                INSERT INTO observations
+                SELECT indicator_code, area_code, CAST(period_start AS DATE),
+                       CAST(period_end AS DATE), period_label, period_type, breakdown,
+                       value, numerator, denominator, missing_reason, status, upload_id
+                FROM changed""")
+            con.unregister("changed")
+        if children is not None:
+            kids = children.copy()
+            kids.insert(0, "upload_id", uid)
+            cols = [c[0] for c in con.execute("DESCRIBE adoption_children").fetchall()]
+            for c in cols:
+                if c not in kids:
+                    kids[c] = None
+            con.register("kids", kids[cols])
+            con.execute("INSERT INTO adoption_children SELECT * FROM kids")
+            con.unregister("kids")
+        _add_loaded_areas(con)
+        con.execute(
+            "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'committed', NULL, NULL)",
+            [uid, file_name, sha, kind, user, ts,
+             rows_read if rows_read is not None else len(f), len(changed), rows_rejected,
+             len(p.new), len(p.revised), len(p.unchanged)])
+        log(con, user, "upload", f"upload {uid}: {file_name} ({len(p.new)} new, "
+                                 f"{len(p.revised)} revised, {len(p.unchanged)} unchanged)")
+        if config is not None:
+            _archive(config.archive_dir, sha, data)
+        else:
+            _archive(db.parent / "archive", sha, data)
+        if _before_swap:
+            _before_swap()
+        result.upload_id = uid
+        result.message = (f"{file_name}: loaded as upload {uid}: {len(p.new)} new, "
+                          f"{len(p.revised)} revised, {len(p.unchanged)} unchanged values.")
+    return result
+
+
+class _NothingToDo(Exception):
+    def __init__(self, result: CommitResult):
+        self.result = result
+
+
+def commit_upload(*args, **kwargs) -> CommitResult:
+    """`commit`, but 'nothing to do' is a normal result rather than an exception."""
+    try:
+        return commit(*args, **kwargs)
+    except _NothingToDo as nothing:
+        return nothing.result
+
+
+def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
+    """Undo an upload: values it wrote return to what they were before it."""
+    user = user or current_user()
+    db = Path(db)
+    out = {}
+    with write_transaction(db) as con:
+        row = con.execute("SELECT status, file_name FROM uploads WHERE upload_id = ?",
+                          [upload_id]).fetchone()
+        if row is None:
+            raise WarehouseError(f"There is no upload {upload_id} (see `lacdash history`).")
+        if row[0] == "reverted":
+            raise WarehouseError(f"Upload {upload_id} ({row[1]}) was already reverted.")
+        ts = now()
+        # The latest earlier value of each key this upload replaced comes back.
+        con.execute(f"""
+            CREATE TEMP TABLE restore AS
+            SELECT * EXCLUDE (rn) FROM (
+              SELECT r.*, row_number() OVER (PARTITION BY indicator_code, area_code,
+                     period_start, period_end, breakdown ORDER BY replaced_at DESC) AS rn
+              FROM revisions r WHERE replaced_by_upload = {upload_id}) WHERE rn = 1""")
+        owned = con.execute("SELECT count(*) FROM observations WHERE upload_id = ?",
+                            [upload_id]).fetchone()[0]
+        restored = con.execute("""
+            SELECT count(*) FROM restore r SEMI JOIN observations o
+              ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
+             AND o.period_start = r.period_start AND o.period_end = r.period_end
+             AND o.breakdown = r.breakdown AND o.upload_id = ?""", [upload_id]).fetchone()[0]
+        con.execute(f"""
+            INSERT INTO observations
+            SELECT r.indicator_code, r.area_code, r.period_start, r.period_end, r.period_label,
+                   r.period_type, r.breakdown, r.value, r.numerator, r.denominator,
+                   r.missing_reason, r.status, r.upload_id
+            FROM restore r SEMI JOIN observations o
+              ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
+             AND o.period_start = r.period_start AND o.period_end = r.period_end
+             AND o.breakdown = r.breakdown AND o.upload_id = {upload_id}""")
+        con.execute("DELETE FROM observations WHERE upload_id = ?", [upload_id])
+        con.execute("DELETE FROM revisions WHERE replaced_by_upload = ? OR upload_id = ?",
+                    [upload_id, upload_id])
+        con.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
+                    "WHERE upload_id = ?", [ts, user, upload_id])
+        out = {"upload_id": upload_id, "file_name": row[1], "values_removed": owned - restored,
+               "values_restored": restored}
+        log(con, user, "revert", f"upload {upload_id}: {row[1]} ({owned - restored} removed, "
+                                 f"{restored} restored to earlier values)")
+    return out
+
+
+def revert_preview(db: Path, upload_id: int) -> dict:
+    """What a revert would change, for the confirmation message."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT status, file_name FROM uploads WHERE upload_id = ?",
+                          [upload_id]).fetchone()
+        if row is None:
+            raise WarehouseError(f"There is no upload {upload_id}.")
+        owned = con.execute("SELECT count(*) FROM observations WHERE upload_id = ?",
+                            [upload_id]).fetchone()[0]
+        restored = con.execute("""
+            SELECT count(DISTINCT (r.indicator_code, r.area_code, r.period_start, r.period_end,
+                   r.breakdown)) FROM revisions r SEMI JOIN observations o
+              ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
+             AND o.period_start = r.period_start AND o.period_end = r.period_end
+             AND o.breakdown = r.breakdown AND o.upload_id = ?
+            WHERE r.replaced_by_upload = ?""", [upload_id, upload_id]).fetchone()[0]
+        return {"upload_id": upload_id, "file_name": row[1], "status": row[0],
+                "values_removed": owned - restored, "values_restored": restored}
+    finally:
+        con.close()
+
+
+def history(db: Path) -> pd.DataFrame:
+    if not Path(db).exists():
+        return pd.DataFrame(columns=["upload_id"])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT * FROM uploads ORDER BY upload_id DESC").df()
+    finally:
+        con.close()
+
+
+def archived_file(config_or_dir, sha: str) -> Path:
+    d = getattr(config_or_dir, "archive_dir", None) or Path(config_or_dir)
+    return Path(d) / sha
+
+
+def record_action(db: Path, user: str, action: str, detail: str = "") -> None:
+    with write_transaction(db) as con:
+        log(con, user, action, detail)
+
+
+def save_commentary(db: Path, month, section: str, text: str, user: str) -> int:
+    with write_transaction(db) as con:
+        v = con.execute("SELECT coalesce(max(version), 0) + 1 FROM commentary "
+                        "WHERE month = ? AND section = ?", [month, section]).fetchone()[0]
+        con.execute("INSERT INTO commentary VALUES (?,?,?,?,?,?)",
+                    [month, section, text, user, now(), v])
+        log(con, user, "key points", f"{section} {month}: version {v}")
+    return v
