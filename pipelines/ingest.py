@@ -1,0 +1,61 @@
+"""File bytes -> ParsedFile: read -> detect the layout -> normalise -> validate.
+
+Never raises for bad input: an unreadable file becomes one error Problem (row None).
+Child-level adoption files are detected here but parsed by ``pipelines.adoption``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from pipelines.normalise import KINDS, detect_kind, empty_frame, normalise
+from pipelines.readers import ReadError, read_table
+from pipelines.validate import Problem, sort_problems, validate
+
+
+@dataclass
+class ParsedFile:
+    file_name: str
+    kind: str | None
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_file(data: bytes, file_name: str, *, catalogue, config, kind: str | None = None,
+               sheet: str | None = None, today: date | None = None,
+               previous: pd.DataFrame | None = None) -> ParsedFile:
+    """Read, normalise and validate one file; every problem is in ``.problems``."""
+    if kind is not None and kind not in KINDS:
+        p = Problem.make(file_name, None, None, kind, "one of " + ", ".join(KINDS), "unknown file kind")
+        return ParsedFile(file_name, kind, empty_frame(), [p])
+    try:
+        raw = read_table(data, file_name, sheet=sheet)
+    except ReadError as exc:
+        p = Problem(file_name, None, None, None, "a CSV or XLSX table", "error", str(exc))
+        return ParsedFile(file_name, kind, empty_frame(), [p])
+    rows_read = len(raw)
+    kind = kind or detect_kind(raw)
+    if kind == "adoption":
+        p = Problem.make(file_name, None, None, None, "", "child-level adoption records are loaded by the "
+                         "adoption pipeline, not as indicator figures")
+        return ParsedFile(file_name, kind, empty_frame(), [p], rows_read)
+    frame, problems = normalise(raw, kind, file_name=file_name, catalogue=catalogue, config=config)
+    problems = list(problems) + validate(frame, file_name=file_name, catalogue=catalogue, today=today,
+                                         previous=previous)
+    return ParsedFile(file_name, kind, frame, sort_problems(problems), rows_read)

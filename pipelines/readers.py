@@ -1,0 +1,208 @@
+"""File bytes -> a raw table of text cells, with the row numbers Excel shows.
+
+CSV or XLSX is told by content (an XLSX is a zip), not by the file name. CSV text may be
+UTF-8 (with or without a BOM), UTF-16 (with a BOM) or Windows-1252 (what Excel on Windows
+saves as "CSV"); the delimiter (comma, semicolon or tab) is sniffed. Title rows and blank
+rows above the table are skipped: the header is the first row with at least two filled
+cells, most of them words rather than numbers.
+
+The result keeps the original header text as column names (``clean_header`` gives the
+snake_case name normalisation matches on), every cell as ``str`` or ``None``, and an int
+column ``__row__`` with the row number as Excel shows it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime, time
+
+import pandas as pd
+
+ROW = "__row__"
+
+_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old-style Excel .xls (or other Office 97) file; save it as .xlsx or CSV",
+    b"BM": None,  # bitmap: too short a magic to trust alone, checked with NULs below
+}
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a table; the message says why and what to do."""
+
+
+def clean_header(name) -> str:
+    """``"Indicator Code"`` -> ``indicator_code``; ``" Value (%) "`` -> ``value``."""
+    s = "" if name is None else str(name)
+    s = s.replace("\ufeff", "").replace("\u00a0", " ")
+    s = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", s)  # units in brackets
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)  # camelCase
+    s = re.sub(r"[^0-9a-zA-Z]+", "_", s).strip("_").lower()
+    return s
+
+
+def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:
+    """Read CSV or XLSX bytes into a frame of text cells plus ``__row__``; raise ReadError."""
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ReadError(f"{file_name} is empty; expected a table with a header row")
+    if data[:4] == b"PK\x03\x04":
+        rows = _xlsx_rows(data, file_name, sheet)
+    else:
+        for magic, what in _MAGIC.items():
+            if what and data.startswith(magic):
+                raise ReadError(f"{file_name} is {what}, not a CSV or XLSX table")
+        if sheet:
+            raise ReadError(f"{file_name} is a CSV file, which has no sheets; do not name sheet '{sheet}'")
+        rows = _csv_rows(_decode(data, file_name))
+    return _to_frame(rows, file_name)
+
+
+def _decode(data: bytes, file_name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        if b"\x00" in data[:4096]:
+            raise ReadError(
+                f"{file_name} looks like a binary file (an image or a program?), not a CSV or XLSX table"
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    if "\x00" in text:
+        raise ReadError(f"{file_name} looks like a binary file, not a CSV or XLSX table")
+    return text
+
+
+def _csv_rows(text: str) -> list[list[str | None]]:
+    lines = text.splitlines()
+    sample = [ln for ln in lines if ln.strip()][:30]
+    delimiter = _sniff(sample)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[c if c.strip() else None for c in rec] for rec in reader]
+
+
+def _sniff(sample: list[str]) -> str:
+    """The delimiter that splits the sample into the most columns, consistently."""
+    best, best_score = ",", 0
+    for delim in (",", ";", "\t"):
+        counts = [len(rec) for rec in csv.reader(sample, delimiter=delim)]
+        if not counts:
+            continue
+        widest = max(counts)
+        score = sum(1 for c in counts if c == widest) * (widest - 1)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _xlsx_rows(data: bytes, file_name: str, sheet: str | None) -> list[list[str | None]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ReadError(
+            f"{file_name} is not a readable XLSX workbook ({exc.__class__.__name__}: {exc}); "
+            "open it in Excel and save it again as .xlsx or CSV"
+        ) from None
+    try:
+        if sheet is None:
+            ws = wb.worksheets[0]
+        elif sheet in wb.sheetnames:
+            ws = wb[sheet]
+        else:
+            names = ", ".join(f"'{n}'" for n in wb.sheetnames)
+            raise ReadError(f"{file_name} has no sheet '{sheet}'; its sheets are {names}")
+        rows: list[list[str | None]] = []
+        # iter_rows from row 1 so list positions are Excel row numbers - 1
+        for values in ws.iter_rows(min_row=1, values_only=True):
+            rows.append([_cell_text(v) for v in values])
+        return rows
+    except ReadError:
+        raise
+    except Exception as exc:  # a damaged sheet part inside a valid zip
+        raise ReadError(
+            f"{file_name} could not be read as XLSX ({exc.__class__.__name__}: {exc}); "
+            "open it in Excel and save it again"
+        ) from None
+    finally:
+        wb.close()
+
+
+def _cell_text(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return repr(round(v, 10))  # drop binary noise such as 0.30000000000000004
+    s = str(v)
+    return s if s.strip() else None
+
+
+def _is_number(s: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?[\d,]*\.?\d+%?", s.strip()))
+
+
+def _header_index(rows: list[list[str | None]]) -> int | None:
+    for i, row in enumerate(rows):
+        filled = [c for c in row if c is not None]
+        if len(filled) >= 2 and sum(not _is_number(c) for c in filled) * 2 > len(filled):
+            return i
+    return None
+
+
+def _excel_column(i: int) -> str:
+    name = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _to_frame(rows: list[list[str | None]], file_name: str) -> pd.DataFrame:
+    h = _header_index(rows)
+    if h is None:
+        raise ReadError(
+            f"{file_name} has no header row; expected a row of column names "
+            "(for example indicator, period, value) above the figures"
+        )
+    width = max(len(r) for r in rows[h:])
+    header = list(rows[h]) + [None] * (width - len(rows[h]))
+    body = [list(r) + [None] * (width - len(r)) for r in rows[h + 1 :]]
+    keep, names, seen = [], [], {}
+    for j, name in enumerate(header):
+        if name is None:
+            if all(r[j] is None for r in body):
+                continue  # trailing or spacer column with nothing in it
+            name = f"column {_excel_column(j)}"
+        name = name.strip().replace("\ufeff", "")
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        keep.append(j)
+        names.append(name)
+    frame = pd.DataFrame(
+        [[r[j] for j in keep] for r in body], columns=names, dtype=object
+    ) if body else pd.DataFrame({n: pd.Series([], dtype=object) for n in names})
+    frame[ROW] = pd.Series(range(h + 2, h + 2 + len(body)), dtype="int64")
+    frame.attrs["header_row"] = h + 1
+    return frame
