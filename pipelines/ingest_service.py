@@ -58,7 +58,7 @@ def _adoption_months(children: pd.DataFrame, config) -> list[date]:
         con = duckdb.connect(str(config.warehouse_path), read_only=True)
         try:
             r = con.execute("SELECT max(period_end) FROM observations WHERE area_code = ? AND "
-                            "period_type = 'month'", [config.code]).fetchone()[0]
+                            "period_type = 'month'", [config.code]).fetchall()[0][0]
         finally:
             con.close()
         if r is not None and r > last:

@@ -362,7 +362,7 @@ class Warehouse:
         return self.df("SELECT * FROM uploads ORDER BY upload_id DESC")
 
     def audit_log(self, limit=500) -> pd.DataFrame:
-        return self.df("SELECT * FROM audit_log ORDER BY at DESC LIMIT ?", [limit])
+        return self.df('SELECT * FROM audit_log ORDER BY "at" DESC LIMIT ?', [limit])
 
     def adoption_children(self) -> pd.DataFrame:
         """The child-level records of the latest committed adoption upload (pseudonymous)."""

@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS commentary (
     month DATE, section VARCHAR, text VARCHAR, author VARCHAR, saved_at TIMESTAMP,
     version INTEGER);
 CREATE TABLE IF NOT EXISTS audit_log (
-    at TIMESTAMP, user_name VARCHAR, action VARCHAR, detail VARCHAR);
+    "at" TIMESTAMP, user_name VARCHAR, action VARCHAR, detail VARCHAR);
 CREATE TABLE IF NOT EXISTS adoption_children (
     upload_id INTEGER, child_id VARCHAR, date_of_birth DATE, date_entered_care DATE,
     date_placement_order DATE, date_matched DATE, date_placed_for_adoption DATE,
@@ -90,6 +90,20 @@ def current_user() -> str:
 
 # ---------------------------------------------------------------- reading
 
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A private read-only view of the file as it is now.
+
+    `duckdb.connect(path)` reuses a cached database instance for a path while any
+    connection to it is open, which would keep serving the file a commit has replaced;
+    attaching it to a fresh in-memory database always opens the current file.
+    """
+    con = duckdb.connect(":memory:")
+    escaped = str(path).replace("'", "''")
+    con.execute(f"ATTACH '{escaped}' AS warehouse (READ_ONLY)")
+    con.execute("USE warehouse")
+    return con
+
+
 class ReadConnection:
     """A read-only connection that follows the file across atomic swaps.
 
@@ -117,7 +131,7 @@ class ReadConnection:
         with self._lock:
             if self._con is None or stamp != self._ino:
                 old = self._con
-                self._con = duckdb.connect(str(self.path), read_only=True)
+                self._con = open_read_only(self.path)
                 self._ino = stamp
                 if old is not None:
                     # Threads holding cursors of the old connection finish on the old file.
@@ -126,6 +140,7 @@ class ReadConnection:
         cur = getattr(self._local, "cur", None)
         if cur is None or getattr(self._local, "ino", None) != ino:
             cur = con.cursor()
+            cur.execute("USE warehouse")
             self._local.cur, self._local.ino = cur, ino
         return cur
 
@@ -337,9 +352,10 @@ def _find_upload(con, sha: str) -> dict | None:
     row = con.execute(
         "SELECT upload_id, file_name, uploaded_at, user_name FROM uploads "
         "WHERE sha256 = ? AND status = 'committed' ORDER BY upload_id DESC LIMIT 1",
-        [sha]).fetchone()
-    if row is None:
+        [sha]).fetchall()
+    if not row:
         return None
+    row = row[0]
     return {"upload_id": row[0], "file_name": row[1], "uploaded_at": row[2],
             "user_name": row[3]}
 
@@ -404,7 +420,7 @@ def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: 
             result.message = (f"{file_name}: all {len(p.unchanged)} values are already in the "
                               "warehouse: nothing changed.")
             raise _NothingToDo(result)
-        uid = con.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
+        uid = con.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchall()[0][0]
         ts = now()
         if len(p.revised):
             rev = p.revised
@@ -492,9 +508,10 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
     out = {}
     with write_transaction(db) as con:
         row = con.execute("SELECT status, file_name FROM uploads WHERE upload_id = ?",
-                          [upload_id]).fetchone()
-        if row is None:
+                          [upload_id]).fetchall()
+        if not row:
             raise WarehouseError(f"There is no upload {upload_id} (see `lacdash history`).")
+        row = row[0]
         if row[0] == "reverted":
             raise WarehouseError(f"Upload {upload_id} ({row[1]}) was already reverted.")
         ts = now()
@@ -506,12 +523,12 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
                      period_start, period_end, breakdown ORDER BY replaced_at DESC) AS rn
               FROM revisions r WHERE replaced_by_upload = {upload_id}) WHERE rn = 1""")
         owned = con.execute("SELECT count(*) FROM observations WHERE upload_id = ?",
-                            [upload_id]).fetchone()[0]
+                            [upload_id]).fetchall()[0][0]
         restored = con.execute("""
             SELECT count(*) FROM restore r SEMI JOIN observations o
               ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
              AND o.period_start = r.period_start AND o.period_end = r.period_end
-             AND o.breakdown = r.breakdown AND o.upload_id = ?""", [upload_id]).fetchone()[0]
+             AND o.breakdown = r.breakdown AND o.upload_id = ?""", [upload_id]).fetchall()[0][0]
         con.execute(f"""
             INSERT INTO observations
             SELECT r.indicator_code, r.area_code, r.period_start, r.period_end, r.period_label,
@@ -538,18 +555,19 @@ def revert_preview(db: Path, upload_id: int) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
         row = con.execute("SELECT status, file_name FROM uploads WHERE upload_id = ?",
-                          [upload_id]).fetchone()
-        if row is None:
+                          [upload_id]).fetchall()
+        if not row:
             raise WarehouseError(f"There is no upload {upload_id}.")
+        row = row[0]
         owned = con.execute("SELECT count(*) FROM observations WHERE upload_id = ?",
-                            [upload_id]).fetchone()[0]
+                            [upload_id]).fetchall()[0][0]
         restored = con.execute("""
             SELECT count(DISTINCT (r.indicator_code, r.area_code, r.period_start, r.period_end,
                    r.breakdown)) FROM revisions r SEMI JOIN observations o
               ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
              AND o.period_start = r.period_start AND o.period_end = r.period_end
              AND o.breakdown = r.breakdown AND o.upload_id = ?
-            WHERE r.replaced_by_upload = ?""", [upload_id, upload_id]).fetchone()[0]
+            WHERE r.replaced_by_upload = ?""", [upload_id, upload_id]).fetchall()[0][0]
         return {"upload_id": upload_id, "file_name": row[1], "status": row[0],
                 "values_removed": owned - restored, "values_restored": restored}
     finally:
@@ -579,7 +597,7 @@ def record_action(db: Path, user: str, action: str, detail: str = "") -> None:
 def save_commentary(db: Path, month, section: str, text: str, user: str) -> int:
     with write_transaction(db) as con:
         v = con.execute("SELECT coalesce(max(version), 0) + 1 FROM commentary "
-                        "WHERE month = ? AND section = ?", [month, section]).fetchone()[0]
+                        "WHERE month = ? AND section = ?", [month, section]).fetchall()[0][0]
         con.execute("INSERT INTO commentary VALUES (?,?,?,?,?,?)",
                     [month, section, text, user, now(), v])
         log(con, user, "key points", f"{section} {month}: version {v}")
