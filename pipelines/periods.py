@@ -76,7 +76,7 @@ def _two_digit_year(yy: int) -> int:
     return 2000 + yy if yy < 70 else 1900 + yy
 
 
-_NOISE = re.compile(r"\b(fy|financial year|out-?turn|outturn|provisional|final|ytd)\b", re.I)
+_NOISE = re.compile(r"^fy(?=\d)|\b(fy|financial year|out-?turn|outturn|provisional|final|ytd)\b", re.I)
 _TWO_YEARS = re.compile(r"^(\d{4})\s*[-/_ ]?\s*(\d{2}|\d{4})$")
 _MONTH_NAME = re.compile(r"^([a-z]+)\.?[\s\-/']*(\d{2}|\d{4})$", re.I)
 _ISO_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")

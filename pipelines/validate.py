@@ -69,6 +69,11 @@ def _source_columns(frame: pd.DataFrame) -> dict:
     return dict(frame.attrs.get("source_columns", {}))
 
 
+def _num(s: pd.Series) -> pd.Series:
+    """Numbers for range checks even when a column failed coercion (reported separately)."""
+    return pd.to_numeric(s, errors="coerce")
+
+
 def _schema() -> pa.DataFrameSchema:
     num = dict(nullable=True, coerce=True)
     return pa.DataFrameSchema(
@@ -76,21 +81,22 @@ def _schema() -> pa.DataFrameSchema:
             "indicator_code": pa.Column(str, nullable=False),
             "area_code": pa.Column(str, nullable=False),
             "value": pa.Column(float, **num),
-            "numerator": pa.Column(float, pa.Check.ge(0, name="numerator_not_negative"), **num),
-            "denominator": pa.Column(float, pa.Check.ge(0, name="denominator_not_negative"), **num),
+            "numerator": pa.Column(float, pa.Check.ge(0), **num),
+            "denominator": pa.Column(float, pa.Check.ge(0), **num),
             "source_row": pa.Column(int, nullable=True, coerce=True),
         },
         checks=[
             pa.Check(
-                lambda d: (d["__unit__"] != "percent") | d["value"].isna() | d["value"].between(0, 100),
+                lambda d: (d["__unit__"] != "percent") | _num(d["value"]).isna() | _num(d["value"]).between(0, 100),
                 name="percent_range",
             ),
             pa.Check(
-                lambda d: ~d["__unit__"].isin(["count", "rate", "days"]) | d["value"].isna() | (d["value"] >= 0),
+                lambda d: ~d["__unit__"].isin(["count", "rate", "days"]) | _num(d["value"]).isna() | (_num(d["value"]) >= 0),
                 name="not_negative",
             ),
             pa.Check(
-                lambda d: d["numerator"].isna() | d["denominator"].isna() | (d["numerator"] <= d["denominator"]),
+                lambda d: _num(d["numerator"]).isna() | _num(d["denominator"]).isna() | (_num(d["denominator"]) < 0)
+                | (_num(d["numerator"]) <= _num(d["denominator"])),  # a negative denominator is its own error
                 name="numerator_le_denominator",
             ),
         ],
@@ -135,6 +141,8 @@ def _schema_problems(frame: pd.DataFrame, file_name: str, catalogue) -> list[Pro
             continue
         rec = frame.loc[idx]
         name = next((k for k in _CHECK_TEXT if k in check), None)
+        if name is None and "greater_than_or_equal_to" in check:  # pandera names built-ins itself
+            name = f"{case.column}_not_negative"
         if name is None:  # a type coercion failure: text where a number belongs
             field = str(case.column)
             key = (idx, field)
