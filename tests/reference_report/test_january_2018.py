@@ -1,0 +1,88 @@
+"""The report's January 2018 figures for Wolverhampton, loaded as an insight team would,
+give back what the board paper printed (docs/reference/board_report_2018-03.txt)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+
+FILES = Path(__file__).parent / "files"
+
+
+@pytest.fixture
+def loaded(wolves_config, capsys):
+    cfg = wolves_config
+    rc = main(["ingest", str(FILES / "wolverhampton_comparators.csv"),
+               str(FILES / "wolverhampton_local_extract.csv"),
+               "--config", str(cfg.config_path), "--user", "insight"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    return cfg
+
+
+def show(cfg, code, capsys, as_at="2018-01"):
+    capsys.readouterr()
+    assert main(["show", code, "--as-at", as_at, "--json", "--config", str(cfg.config_path)]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_care_leavers_eet_matches_the_report(loaded, capsys):
+    s = show(loaded, "CL_EET_PCT", capsys)
+    assert s["value"] == 61 and s["period"] == "Jan 2018" and s["as_at"] == "2018-01"
+    assert s["outturn"] == {"year": "2016-17", "value": 56}
+    assert s["comparators"] == {
+        "west_midlands": {"year": "2016-17", "value": 46},
+        "statistical_neighbours": {"year": "2016-17", "value": 47},
+        "england": {"year": "2016-17", "value": 50}}
+    assert s["rag"] == "green"           # 61% against England's 50%, higher is better
+    assert s["polarity"] == "up" and s["unit"] == "percent"
+
+
+def test_health_checks_against_out_turn(loaded, capsys):
+    s = show(loaded, "HEALTH_CHECKS_PCT", capsys)
+    # "The percentage of health checks that are up to date has remained at 88% compared to
+    # 91% at year out-turn 2016/17."
+    assert s["value"] == 88 and s["outturn"] == {"year": "2016-17", "value": 91}
+    assert s["previous"] == {"period": "Dec 2017", "value": 88}
+
+
+@pytest.mark.parametrize("code, value, outturn", [
+    ("DENTAL_CHECKS_PCT", 85, 81), ("PLACED_20_MILES_PCT", 15, 14),
+    ("ASSESSMENTS_UP_TO_DATE_PCT", 71, 98), ("REVIEWS_ON_TIME_PCT", 94, 82),
+    ("PEP_Y1_11_PCT", 77, 95)])
+def test_out_turns_printed_beside_the_month(loaded, capsys, code, value, outturn):
+    s = show(loaded, code, capsys)
+    assert s["value"] == value and s["outturn"] == {"year": "2016-17", "value": outturn}
+
+
+def test_stability_comparators_are_2015_16(loaded, capsys):
+    s = show(loaded, "STABILITY_FEWER_3_PCT", capsys)
+    assert s["value"] == 86
+    assert {k: v["value"] for k, v in s["comparators"].items()} == {
+        "west_midlands": 90, "statistical_neighbours": 90, "england": 90}
+    assert s["comparators"]["england"]["year"] == "2015-16"
+
+
+def test_annual_education_figures(loaded, capsys):
+    s = show(loaded, "KS2_RWM_PCT", capsys)
+    assert s["value"] == 37 and s["period"] == "2016"
+    assert [s["comparators"][k]["value"] for k in ("west_midlands", "statistical_neighbours",
+                                                   "england")] == [23, 25, 25]
+    a = show(loaded, "ABSENCE_UNAUTHORISED_PCT", capsys)
+    assert a["value"] == 0.6 and a["comparators"]["england"]["value"] == 1.0
+    p8 = show(loaded, "KS4_PROGRESS8", capsys)
+    assert p8["value"] == -1.16 and p8["comparators"]["statistical_neighbours"]["value"] == -1.17
+
+
+def test_loading_the_same_files_again_changes_nothing(loaded, capsys):
+    capsys.readouterr()
+    rc = main(["ingest", str(FILES / "wolverhampton_local_extract.csv"),
+               "--config", str(loaded.config_path)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "already loaded" in out
+    capsys.readouterr()
+    main(["history", "--json", "--config", str(loaded.config_path)])
+    assert len(json.loads(capsys.readouterr().out)) == 2
