@@ -42,6 +42,7 @@ Percentages are stored on the 0-100 scale. For an indicator whose unit is percen
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -197,10 +198,7 @@ class _Ctx:
 
     def period(self, text, ind, year_type=None):
         yt = year_type or getattr(ind, "year_type", None) or "financial"
-        try:
-            return parse_period(text, yt)
-        except PeriodError:
-            return None  # kept with no date; validation reports it with the reason
+        return _period_or_none(text if text is None else str(text), yt)
 
     def require(self, roles: dict[str, str | None]) -> bool:
         missing = [r for r, c in roles.items() if c is None]
@@ -218,6 +216,14 @@ def _rows(n: int) -> str:
 def _row_list(rows: list[int]) -> str:
     shown = ", ".join(map(str, rows[:6])) + (" ..." if len(rows) > 6 else "")
     return f"row {shown}" if len(rows) == 1 else f"rows {shown}"
+
+
+@functools.lru_cache(maxsize=4096)  # national files repeat a handful of periods many times
+def _period_or_none(text, year_type) -> Period | None:
+    try:
+        return parse_period(text, year_type)
+    except PeriodError:
+        return None  # kept with no date; validation reports it with the reason
 
 
 def _cell(rec, col):
@@ -286,6 +292,9 @@ def _area(ctx: _Ctx, rec, col, default=None) -> str | None:
         if default is None:
             ctx.error(rec[ROW], col, None, "an area code or name", "area missing")
         return default
+    own = ctx.config
+    if str(text).strip().lower() in {str(getattr(own, "name", "")).strip().lower(), str(own.code).lower()}:
+        return own.code  # the authority's own name, even when it is not in areas.csv (the sample)
     code = resolve_area(text)
     if code is None:
         ctx.error(rec[ROW], col, text,

@@ -201,9 +201,19 @@ def validate(frame: pd.DataFrame, *, file_name: str, catalogue, today: date | No
     period_col = cols.get("period")
     this_month = pd.Timestamp(today.year, today.month, 1)
 
-    for i, rec in frame.iterrows():
+    # Only rows that may break a rule are looked at one by one (national files are large).
+    known_codes = {ind.code for ind in catalogue}
+    reasons = frame["missing_reason"].astype("str").where(frame["missing_reason"].notna(), "")
+    suspect = (
+        ~frame["indicator_code"].isin(known_codes)
+        | frame["period_start"].isna()
+        | ((frame["period_type"] == "month") & (frame["period_start"] > this_month))
+        | reasons.str.startswith(TEXT_REASON)
+        | (frame["breakdown"].fillna("") != "")
+    )
+    for rec in frame[suspect].to_dict("records"):
         code, row = rec["indicator_code"], _row(rec)
-        known = _known(catalogue, code)
+        known = code in known_codes
         ind = catalogue.get(code) if known else None
         if not known:
             hints = list(catalogue.suggest(code) or [])[:3] if code else []
@@ -281,6 +291,7 @@ def _big_changes(frame, previous, file_name, catalogue) -> list[Problem]:
     if months.empty:
         return []
     prev = previous[previous["period_type"] == "month"] if "period_type" in previous else previous
+    prev = prev.assign(breakdown=prev["breakdown"].fillna("") if "breakdown" in prev else "")
     both = pd.concat([prev[KEY + ["value"]], months[KEY + ["value"]]], ignore_index=True)
     both = both.drop_duplicates(KEY, keep="last")  # this file's figures replace the warehouse's
     lookup = {
@@ -288,11 +299,10 @@ def _big_changes(frame, previous, file_name, catalogue) -> list[Problem]:
         for r in both.itertuples(index=False)
     }
     out = []
-    for _, rec in months.iterrows():
-        if not _known(catalogue, rec["indicator_code"]) or catalogue.get(rec["indicator_code"]).unit != "percent":
-            continue
-        if pd.isna(rec["value"]) or pd.isna(rec["period_start"]):
-            continue
+    percent_codes = {ind.code for ind in catalogue if ind.unit == "percent"}
+    months = months[months["indicator_code"].isin(percent_codes) & months["value"].notna()
+                    & months["period_start"].notna()]
+    for rec in months.to_dict("records"):
         before = pd.Timestamp(rec["period_start"]) - pd.DateOffset(months=1)
         old = lookup.get((rec["indicator_code"], rec["area_code"], before, rec["breakdown"]))
         if old is None or pd.isna(old) or abs(rec["value"] - old) <= BIG_CHANGE_POINTS:
