@@ -239,3 +239,12 @@ def test_normalise_called_directly(catalogue, config):
     raw = _raw("Indicator,Month,Value\nCLA_NUMBER,Jan-18,600\n")
     frame, problems = normalise(raw, "long", file_name="x.csv", catalogue=catalogue, config=config)
     assert problems == [] and frame.value.tolist() == [600.0]
+
+
+def test_the_authoritys_own_name_is_its_area_even_if_not_in_the_area_list(catalogue):
+    from .conftest import FakeConfig
+    from pipelines.ingest import parse_file
+    config = FakeConfig(code="E08000031", name="Sample Borough")
+    pf = parse_file(b"indicator,year,area,value\nCL_EET_PCT,2016-17,Sample Borough,56\n", "h.csv",
+                    catalogue=catalogue, config=config)
+    assert pf.ok and pf.frame.area_code.tolist() == ["E08000031"]
