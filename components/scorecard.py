@@ -1,0 +1,117 @@
+"""The key-points scorecard: one accessible table per section of the report, one row per
+indicator, built from `Warehouse.scorecard()` summaries.
+
+Status is never colour alone (the pill has a word and a symbol); the numerator and
+denominator are in the text (visually hidden until hover or focus) so a screen reader and a
+keyboard user reach them too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from dash import html
+
+from components.formatting import as_at_param, format_count, format_value, format_value_or_reason, is_missing, month_label
+from components.layout import SECTION_TITLES, section_slug
+from components.layout import section_href as default_section_href
+from components.sparkline import sparkline_image
+from components.summary_text import change_label, direction, rag_key, rag_symbol, rag_word
+
+HEADERS = ["Indicator", "Latest", "Since last month", "Since last out-turn", "Target", "Status",
+           "West Midlands", "Statistical neighbours", "England", "Last 13 months"]
+COMPARATORS = ("west_midlands", "statistical_neighbours", "england")
+
+
+def indicator_href(code: str, as_at: Any = None) -> str:
+    """'/indicator/HEALTH_CHECKS_PCT?as_at=2018-01' (no query when as_at is not known)."""
+    param = as_at_param(as_at) if as_at is not None else ""
+    return f"/indicator/{code}" + (f"?as_at={param}" if param else "")
+
+
+def rag_pill(rag: Any) -> html.Span:
+    """Status pill: symbol + word on an accessible fill (see assets/style.css .rag-*)."""
+    key = rag_key(rag) or "none"
+    return html.Span([html.Span(rag_symbol(rag), className="rag-symbol", **{"aria-hidden": "true"}),
+                      " " + rag_word(rag)], className=f"rag-pill rag-{key}")
+
+
+def _change_cell(indicator, old, new, since: str | None, label: str) -> html.Td:
+    word = direction(indicator, old, new)
+    css = {"improving": "change-improving", "worsening": "change-worsening"}.get(word, "change-neutral")
+    children = [html.Span(change_label(indicator, old, new), className=css)]
+    if since and not is_missing(old):
+        children += [html.Br(), html.Span(f"since {since}", className="secondary")]
+    return html.Td(children, **{"data-label": label})
+
+
+def _latest_cell(indicator, summary: Mapping) -> html.Td:
+    value = summary.get("value")
+    num, den = summary.get("numerator"), summary.get("denominator")
+    text = format_value_or_reason(indicator, value, summary.get("missing_reason"))
+    fraction = "" if is_missing(num) or is_missing(den) else f"{format_count(num)} of {format_count(den)}"
+    inner = [html.Strong(text, className="sc-value")]
+    if fraction:
+        inner.append(html.Span(f" ({fraction})", className="sc-fraction"))
+    month = month_label(summary.get("period") or summary.get("as_at"))
+    value_el = html.Span(inner, className="sc-latest", tabIndex=0 if fraction else None, title=fraction or None)
+    children = [value_el, html.Br(), html.Span(month, className="secondary")]
+    if summary.get("small_cohort"):
+        children += [html.Br(), html.Span("Small numbers", className="tag tag-small")]
+    if not is_missing(summary.get("first_reported")):
+        children += [html.Br(), html.Span(f"Revised: first reported as {format_value(indicator, summary['first_reported'])}",
+                                          className="secondary")]
+    return html.Td(children, **{"data-label": "Latest"})
+
+
+def _comparator_cell(indicator, comp: Mapping | None, label: str) -> html.Td:
+    if not comp or is_missing(comp.get("value")):
+        return html.Td("–", **{"data-label": label, "title": "no published figure"})
+    return html.Td([format_value(indicator, comp["value"]), html.Br(),
+                    html.Span(str(comp.get("year", "")), className="secondary")],
+                   **{"data-label": label})
+
+
+def scorecard_row(summary: Mapping, indicator, href: str | None = None) -> html.Tr:
+    """One indicator's row; `href` defaults to its indicator page as at the summary's month."""
+    href = href or indicator_href(indicator.code, summary.get("as_at"))
+    value = summary.get("value")
+    previous = summary.get("previous") or {}
+    outturn = summary.get("outturn") or {}
+    comps = summary.get("comparators") or {}
+    target = summary.get("target")
+    target = getattr(indicator, "target", None) if is_missing(target) else target
+    spark = summary.get("sparkline") or []
+    return html.Tr([
+        html.Th(html.A(getattr(indicator, "title", indicator.code), href=href), scope="row",
+                **{"data-label": "Indicator"}),
+        _latest_cell(indicator, summary),
+        _change_cell(indicator, previous.get("value"), value, month_label(previous.get("period")) or None,
+                     "Since last month"),
+        _change_cell(indicator, outturn.get("value"), value, outturn.get("year"), "Since last out-turn"),
+        html.Td("–" if is_missing(target) else format_value(indicator, target), **{"data-label": "Target"}),
+        html.Td(rag_pill(summary.get("rag")), **{"data-label": "Status"}),
+        _comparator_cell(indicator, comps.get("west_midlands"), "West Midlands"),
+        _comparator_cell(indicator, comps.get("statistical_neighbours"), "Statistical neighbours"),
+        _comparator_cell(indicator, comps.get("england"), "England"),
+        html.Td(sparkline_image(spark, indicator) if spark else "–", **{"data-label": "Last 13 months"}),
+    ], id=f"row-{indicator.code}", className="sc-row")
+
+
+def scorecard_section(section: str, summaries: Sequence[Mapping], indicators: Mapping[str, Any], *,
+                      title: str | None = None, as_at: Any = None, section_href: str | None = None,
+                      heading_level: int = 2) -> html.Section:
+    """A section heading (linking to the section page) and its scorecard table.
+    `indicators` maps code -> Indicator (a Catalogue that supports `[code]` will do)."""
+    section = section_slug(section)
+    title = title or SECTION_TITLES.get(section, section.replace("-", " ").capitalize())
+    href = section_href or default_section_href(section, as_at)
+    heading = getattr(html, f"H{heading_level}")(html.A(title, href=href), id=f"section-{section}")
+    rows = [scorecard_row(s, indicators[s["code"]], indicator_href(s["code"], as_at or s.get("as_at")))
+            for s in summaries]
+    table = html.Table([
+        html.Caption(f"{title}: latest figures, changes, targets and comparators", className="visually-hidden"),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in HEADERS])),
+        html.Tbody(rows),
+    ], className="scorecard")
+    return html.Section([heading, table], className="scorecard-section", **{"aria-labelledby": f"section-{section}"})

@@ -1,0 +1,251 @@
+"""Plain-English words about a figure: the one-sentence chart summary, the heading that says
+what a chart shows, and the words and symbols for change and RAG status.
+
+All pure: a `summary` dict (docs/architecture.md, Queries, `summary()`) and an `Indicator` in,
+text out. "Improving" and "worsening" follow the indicator's polarity; an indicator with
+polarity "none" only ever goes "up" or "down".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from components.formatting import (
+    format_missing,
+    format_value,
+    is_missing,
+    month_label,
+)
+from components.theme import RAG_STYLES
+
+COMPARATOR_ORDER = ("england", "statistical_neighbours", "west_midlands")
+COMPARATOR_LABELS = {
+    "west_midlands": "West Midlands",
+    "statistical_neighbours": "statistical neighbours",
+    "england": "England",
+}
+
+DIRECTION_ARROWS = {"up": "↑", "down": "↓", "same": "→"}
+NO_RAG = {"word": "No target", "symbol": "–"}
+
+
+# --- change -------------------------------------------------------------------------------
+
+def _rounded(indicator, value: float) -> float:
+    return round(float(value), int(getattr(indicator, "decimals", 0) or 0))
+
+
+def movement(indicator, old: Any, new: Any) -> str | None:
+    """'up', 'down' or 'same' (equal at the indicator's displayed precision); None if missing."""
+    if is_missing(old) or is_missing(new):
+        return None
+    a, b = _rounded(indicator, old), _rounded(indicator, new)
+    return "same" if a == b else ("up" if b > a else "down")
+
+
+def direction(indicator, old: Any, new: Any) -> str | None:
+    """'improving', 'worsening', 'no change', or for a neutral indicator 'up'/'down'."""
+    move = movement(indicator, old, new)
+    if move is None:
+        return None
+    if move == "same":
+        return "no change"
+    polarity = getattr(indicator, "polarity", "none")
+    if polarity == "up":
+        return "improving" if move == "up" else "worsening"
+    if polarity == "down":
+        return "improving" if move == "down" else "worsening"
+    return move
+
+
+def change_label(indicator, old: Any, new: Any) -> str:
+    """Arrow, amount and word, e.g. '↓ 3 points, worsening'; 'no figure' when missing."""
+    move = movement(indicator, old, new)
+    if move is None:
+        return "no figure to compare"
+    if move == "same":
+        return f"{DIRECTION_ARROWS['same']} no change"
+    amount = abs(_rounded(indicator, new) - _rounded(indicator, old))
+    decimals = int(getattr(indicator, "decimals", 0) or 0)
+    unit = getattr(indicator, "unit", "")
+    if unit == "percent":
+        size = f"{amount:,.{decimals}f} point" + ("" if amount == 1 else "s")
+    else:
+        size = f"{amount:,.{decimals}f}"
+    word = direction(indicator, old, new)
+    text = f"{DIRECTION_ARROWS[move]} {move} {size}"
+    return text if word in ("up", "down") else f"{text}, {word}"
+
+
+# --- RAG ------------------------------------------------------------------------------------
+
+_RAG_ALIASES = {
+    "g": "green", "green": "green", "on target": "green", "on_target": "green",
+    "a": "amber", "amber": "amber", "close to target": "amber", "near": "amber",
+    "r": "red", "red": "red", "off target": "red", "off_target": "red",
+}
+
+
+def rag_key(rag: Any) -> str | None:
+    """'green', 'amber', 'red' or None (no target, or polarity 'none')."""
+    if is_missing(rag):
+        return None
+    return _RAG_ALIASES.get(str(rag).strip().lower())
+
+
+def rag_word(rag: Any) -> str:
+    key = rag_key(rag)
+    return RAG_STYLES[key]["word"] if key else NO_RAG["word"]
+
+
+def rag_symbol(rag: Any) -> str:
+    key = rag_key(rag)
+    return RAG_STYLES[key]["symbol"] if key else NO_RAG["symbol"]
+
+
+def rag_label(rag: Any) -> str:
+    """'✓ On target', '▲ Close to target', '✗ Off target' or '– No target'."""
+    return f"{rag_symbol(rag)} {rag_word(rag)}"
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+def _subject(indicator) -> str:
+    title = str(getattr(indicator, "title", "") or getattr(indicator, "code", ""))
+    return title[:1].upper() + title[1:]
+
+
+def _is_plural(title: str) -> bool:
+    """Rough number agreement for '<title> are/is': look at the head noun before a qualifier."""
+    head = re.split(r"\s(?:with|in|per|from|who|whose|placed|at|of|for|on|by)\s|\(|:|,", title, maxsplit=1)[0]
+    words = head.strip().split()
+    if not words:
+        return False
+    last = words[-1].lower()
+    if last in {"children", "people", "days"}:
+        return True
+    if last.startswith("%") or head.strip().startswith("%"):
+        return False
+    return last.endswith("s") and not last.endswith(("ss", "us", "is"))
+
+
+def _verb(indicator, present: bool) -> str:
+    plural = _is_plural(_subject(indicator))
+    if present:
+        return "are" if plural else "is"
+    return "were" if plural else "was"
+
+
+def _relation(value: float, other: float, indicator) -> str:
+    move = movement(indicator, other, value)
+    return {"up": "above", "down": "below", "same": "the same as"}[move]
+
+
+def _first_comparator(summary: dict) -> tuple[str, dict] | None:
+    comparators = summary.get("comparators") or {}
+    for key in COMPARATOR_ORDER:
+        comp = comparators.get(key)
+        if comp and not is_missing(comp.get("value")):
+            return key, comp
+    return None
+
+
+def _target(indicator, summary: dict) -> Any:
+    target = summary.get("target")
+    return getattr(indicator, "target", None) if is_missing(target) else target
+
+
+def _target_phrase(indicator, summary: dict, value: float) -> str | None:
+    target = _target(indicator, summary)
+    if is_missing(target) or getattr(indicator, "polarity", "none") == "none":
+        return None
+    move = movement(indicator, target, value)
+    if move == "same":
+        return "on target"
+    polarity = indicator.polarity
+    meets = (move == "up") == (polarity == "up")
+    if meets:
+        return "on target"
+    return "below target" if polarity == "up" else "above target"
+
+
+def chart_summary(indicator, summary: dict, authority_name: str) -> str:
+    """One sentence saying what a chart shows, e.g. 'Health checks were 88% in January 2018,
+    down from 91% at the 2016-17 out-turn (worsening) and below England (90%, 2016-17).'"""
+    subject = _subject(indicator)
+    when = month_label(summary.get("period") or summary.get("as_at"), long=True)
+    value = summary.get("value")
+    comp = _first_comparator(summary)
+
+    if is_missing(value):
+        text = f"{subject}: {format_missing(summary.get('missing_reason'))} for {authority_name} in {when}"
+        if comp:
+            key, c = comp
+            text += f"; {COMPARATOR_LABELS[key]} {_verb(indicator, False)} {format_value(indicator, c['value'])} in {c.get('year')}"
+        return text + "."
+
+    parts = [f"{subject} {_verb(indicator, False)} {format_value(indicator, value)} in {when}"]
+
+    outturn = summary.get("outturn") or {}
+    previous = summary.get("previous") or {}
+    if not is_missing(outturn.get("value")) and outturn.get("year"):
+        base, base_where = outturn["value"], f"at the {outturn['year']} out-turn"
+    elif not is_missing(previous.get("value")):
+        base, base_where = previous["value"], f"in {month_label(previous.get('period'), long=True)}"
+    else:
+        base = None
+    if base is not None:
+        move = movement(indicator, base, value)
+        word = direction(indicator, base, value)
+        if move == "same":
+            parts.append(f"the same as {base_where}")
+        else:
+            change = f"{move} from {format_value(indicator, base)} {base_where}"
+            if word in ("improving", "worsening"):
+                change += f" ({word})"
+            parts.append(change)
+
+    target_phrase = _target_phrase(indicator, summary, value)
+    if target_phrase:
+        parts.append(f"{target_phrase} ({format_value(indicator, _target(indicator, summary))})")
+    if comp:
+        key, c = comp
+        parts.append(
+            f"{_relation(value, c['value'], indicator)} {COMPARATOR_LABELS[key]} "
+            f"({format_value(indicator, c['value'])}, {c.get('year')})"
+        )
+    first, clauses = parts[0], parts[1:]
+    if len(clauses) == 1:
+        first += ", " + clauses[0]
+    elif clauses:
+        first += ", " + ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    return first + "."
+
+
+def headline(indicator, summary: dict) -> str:
+    """A heading that says what the chart shows: 'Health checks are below target and below
+    England', 'Placements 20 miles or more are improving', 'Looked-after children: 630 in
+    January 2018'."""
+    subject = _subject(indicator)
+    value = summary.get("value")
+    when = month_label(summary.get("period") or summary.get("as_at"))
+    if is_missing(value):
+        return f"{subject}: no figure for {when}"
+
+    parts = []
+    target_phrase = _target_phrase(indicator, summary, value)
+    if target_phrase:
+        parts.append(target_phrase)
+    comp = _first_comparator(summary)
+    if comp:
+        key, c = comp
+        parts.append(f"{_relation(value, c['value'], indicator)} {COMPARATOR_LABELS[key]}")
+    if parts:
+        return f"{subject} {_verb(indicator, True)} " + " and ".join(parts)
+
+    outturn = summary.get("outturn") or {}
+    word = direction(indicator, outturn.get("value"), value)
+    if word in ("improving", "worsening"):
+        return f"{subject} {_verb(indicator, True)} {word} since the {outturn.get('year')} out-turn"
+    return f"{subject}: {format_value(indicator, value)} in {when}"

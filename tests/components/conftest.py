@@ -1,0 +1,91 @@
+"""A stand-in Indicator (until pipelines.catalogue lands) and small frames shaped as the
+Queries contract in docs/architecture.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import pytest
+
+
+@dataclass
+class StubIndicator:
+    code: str = "HEALTH_CHECKS_PCT"
+    title: str = "Health checks"
+    definition: str = "% with an up-to-date health assessment"
+    section: str = "health"
+    unit: str = "percent"
+    decimals: int = 0
+    polarity: str = "up"
+    frequency: str = "M"
+    target: float | None = 95.0
+    comparators: list = field(default_factory=lambda: ["WM", "SN", "ENG"])
+    good: str = "Higher is better"
+    source: str = "Council case management system; DfE SSDA903"
+    small_cohort: bool = False
+
+    def format_value(self, v):
+        text = f"{v:,.{self.decimals}f}"
+        return text + "%" if self.unit == "percent" else text
+
+
+def month_rows(values, start="2016-04", numerators=None, denominators=None, reasons=None):
+    """Monthly local series; a value of None is a month with a row but no figure."""
+    starts = pd.date_range(start, periods=len(values), freq="MS")
+    rows = []
+    for i, (s, v) in enumerate(zip(starts, values)):
+        rows.append({
+            "period_start": s, "period_end": s + pd.offsets.MonthEnd(0),
+            "period_label": s.strftime("%b %Y"), "period_type": "month",
+            "value": float("nan") if v is None else float(v),
+            "numerator": float("nan") if not numerators else numerators[i],
+            "denominator": float("nan") if not denominators else denominators[i],
+            "missing_reason": (reasons or {}).get(i, pd.NA if v is not None else "not received"),
+            "status": "final", "upload_id": 1,
+        })
+    return pd.DataFrame(rows)
+
+
+def comparator_rows(spec):
+    """spec: {comparator: {financial year ending (int): value}}."""
+    rows = []
+    codes = {"local": "E08000031", "west_midlands": "E12000005", "statistical_neighbours": "SN",
+             "england": "E92000001"}
+    for comp, years in spec.items():
+        for end, v in years.items():
+            rows.append({
+                "comparator": comp, "area_code": codes[comp],
+                "period_start": pd.Timestamp(end - 1, 4, 1), "period_end": pd.Timestamp(end, 3, 31),
+                "period_label": f"{end - 1}-{str(end)[2:]}",
+                "value": float("nan") if v is None else float(v),
+                "missing_reason": "c: suppressed for confidentiality" if v is None else pd.NA,
+                "n_neighbours": 10.0 if comp == "statistical_neighbours" else float("nan"),
+            })
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def indicator():
+    return StubIndicator()
+
+
+@pytest.fixture
+def summary():
+    return {
+        "code": "HEALTH_CHECKS_PCT", "title": "Health checks", "unit": "percent", "polarity": "up",
+        "as_at": date(2018, 1, 31), "period": date(2018, 1, 31), "value": 88.0,
+        "numerator": 440.0, "denominator": 500.0, "missing_reason": None,
+        "previous": {"period": date(2017, 12, 31), "value": 86.0},
+        "outturn": {"year": "2016-17", "value": 91.0},
+        "target": 95.0, "rag": "red",
+        "comparators": {"west_midlands": {"year": "2016-17", "value": 89.0},
+                        "statistical_neighbours": {"year": "2016-17", "value": 87.0},
+                        "england": {"year": "2016-17", "value": 90.0}},
+        "change_since_previous": 2.0, "direction_since_previous": "improving",
+        "change_since_outturn": -3.0, "direction_since_outturn": "worsening",
+        "small_cohort": False, "first_reported": None,
+        "sparkline": [{"period": (pd.Timestamp("2017-01-31") + pd.offsets.MonthEnd(i)).date(),
+                       "value": v} for i, v in enumerate([90, 91, 91, 89, None, 88, 87, 88, 89, 87, 86, 86, 88])],
+    }
