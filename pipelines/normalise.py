@@ -307,7 +307,9 @@ def _status(ctx: _Ctx, rec, col) -> str:
     s = str(_cell(rec, col) or "").strip().lower()
     if s.startswith("prov"):
         return "provisional"
-    if s in ("", "final", "f", "revised", "r", "actual"):
+    if s == "":
+        return ""  # not stated: a re-stated value keeps the status it has
+    if s in ("final", "f", "revised", "r", "actual"):
         return "final"
     ctx.warn(rec[ROW], col, s, "provisional or final", "unknown status, read as final")
     return "final"
@@ -579,6 +581,11 @@ def _percent_scale(ctx: _Ctx, items: list[_Item], kind: str) -> None:
 
 
 def _frame(items: list[_Item]) -> pd.DataFrame:
+    # A blank cell says nothing: it neither loads a missing value nor overwrites a real one
+    # (a blank template loaded by mistake changes nothing). Symbols such as `c` do load.
+    items = [it for it in items if not (it.reason == BLANK and it.value != it.value
+                                        and it.numerator != it.numerator
+                                        and it.denominator != it.denominator)]
     if not items:
         return empty_frame()
     data = {

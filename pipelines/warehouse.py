@@ -309,7 +309,9 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
             f[c] = pd.NA
     f = f[FRAME_COLS].copy()
     f["breakdown"] = f["breakdown"].fillna("").astype(str)
-    f["status"] = f["status"].fillna("final").astype(str)
+    # "" or missing status means the file did not say: the value keeps its current status.
+    f["status"] = f["status"].astype("object").where(
+        f["status"].notna() & (f["status"].astype(str).str.strip() != ""), None)
     f["period_start"] = pd.to_datetime(f["period_start"]).dt.date
     f["period_end"] = pd.to_datetime(f["period_end"]).dt.date
     for c in ("value", "numerator", "denominator"):
@@ -325,10 +327,10 @@ SELECT i.*, o.value AS old_value, o.numerator AS old_numerator,
        o.status AS old_status, o.upload_id AS old_upload_id,
        CASE WHEN o.indicator_code IS NULL THEN 'new'
             WHEN i.value IS NOT DISTINCT FROM o.value
-             AND i.numerator IS NOT DISTINCT FROM o.numerator
-             AND i.denominator IS NOT DISTINCT FROM o.denominator
+             AND (i.numerator IS NULL OR i.numerator = o.numerator)
+             AND (i.denominator IS NULL OR i.denominator = o.denominator)
              AND coalesce(i.missing_reason, '') = coalesce(o.missing_reason, '')
-             AND i.status = o.status THEN 'unchanged'
+             AND (i.status IS NULL OR i.status = o.status) THEN 'unchanged'
             ELSE 'revised' END AS change
 FROM incoming i LEFT JOIN observations o
   ON o.indicator_code = i.indicator_code AND o.area_code = i.area_code
@@ -449,6 +451,10 @@ def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: 
         changed = pd.concat([p.new[FRAME_COLS], p.revised[FRAME_COLS]], ignore_index=True)
         if len(changed):
             changed = changed.copy()
+            old_status = pd.concat([pd.Series([None] * len(p.new), dtype=object),
+                                    p.revised["old_status"].astype(object)], ignore_index=True)
+            changed["status"] = changed["status"].where(changed["status"].notna(), old_status)
+            changed["status"] = changed["status"].where(changed["status"].notna(), "final")
             changed["upload_id"] = uid
             con.register("changed", changed)
             con.execute("""

@@ -115,7 +115,8 @@ def test_ees_areas_measures_and_symbols(parse):
     assert reasons[("E08000030", "CL_EET_PCT")].startswith("u:")
     assert reasons[("E08000030", "DENTAL_CHECKS_PCT")].startswith("::")
     assert reasons[("E06000019", "CL_EET_PCT")].startswith(".:")
-    assert reasons[("E06000019", "DENTAL_CHECKS_PCT")] == "blank: not given"
+    # A blank cell says nothing: no row is loaded (and nothing is overwritten).
+    assert ("E06000019", "DENTAL_CHECKS_PCT") not in reasons
     assert (f.value == 0).sum() == 0
     unknown = [p for p in pf.warnings if p.column == "mystery_measure"]
     assert len(unknown) == 1 and "unknown measure column" in unknown[0].message
@@ -231,8 +232,8 @@ def test_thousands_separators_and_blank_value(parse):
     pf = parse('indicator,month,value\nCLA_NUMBER,Jan-18,"1,234"\nCLA_NUMBER,Dec-17,\n')
     f = pf.frame
     assert _value(f, "CLA_NUMBER", "Jan 2018").value == 1234
-    dec = _value(f, "CLA_NUMBER", "Dec 2017")
-    assert math.isnan(dec.value) and dec.missing_reason == "blank: not given"
+    # A blank value loads nothing (never a zero, never a missing value over a real one).
+    assert f[f.period_label == "Dec 2017"].empty and pf.ok
 
 
 def test_normalise_called_directly(catalogue, config):

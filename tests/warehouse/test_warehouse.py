@@ -188,3 +188,22 @@ def test_indicator_values_view_has_documented_columns(wolves_config):
         assert c in cols
     types = dict(con.execute("SELECT area_code, area_type FROM indicator_values").fetchall())
     assert types == {"E08000031": "authority", "E12000005": "region"}
+
+
+def test_restating_a_value_without_its_numerator_or_status_changes_nothing(wolves_config):
+    cfg = wolves_config
+    load(cfg, [month_row("CL_EET_PCT", 2018, 1, 61, 120, 197, status="provisional")])
+    bare = month_row("CL_EET_PCT", 2018, 1, 61)
+    bare["status"] = None
+    r = load(cfg, [bare], data=b"wide file")
+    assert r.upload_id is None and r.counts["unchanged"] == 1
+    s = Warehouse(cfg).summary("CL_EET_PCT", "2018-01")
+    assert (s["numerator"], s["denominator"]) == (120, 197)
+    # A different value without a numerator replaces the old numerator too (it no longer fits).
+    changed = month_row("CL_EET_PCT", 2018, 1, 62)
+    changed["status"] = None
+    r = load(cfg, [changed], data=b"wide file 2")
+    s = Warehouse(cfg).summary("CL_EET_PCT", "2018-01")
+    assert s["value"] == 62 and s["numerator"] is None
+    con = duckdb.connect(str(cfg.warehouse_path), read_only=True)
+    assert con.execute("SELECT status FROM observations").fetchall() == [("provisional",)]
