@@ -1,0 +1,98 @@
+"""Sign-in (`/login`): a password form (local users), a marked demo role picker (the sample),
+or, behind the council's single sign-on, just who you are. Also the pieces other pages use
+to say "you need editor access" and to show who is signed in."""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from webapp.auth import auth_mode, current_user
+from webapp.context import get_config
+
+dash.register_page(__name__, path="/login", title="Sign in")
+
+ROLE_TEXT = {"viewer": "read the dashboard (board members)",
+             "editor": "upload figures and write key points (insight team)",
+             "admin": "manage users and read the audit log"}
+
+
+def demo_banner() -> html.Div:
+    return html.Div(
+        [html.Strong("Demo sign-in. "),
+         "This is the sample with made-up figures: anyone can choose any role. A council's "
+         "own deployment signs people in through its single sign-on or a users file."],
+        className="demo-banner", role="note", id="demo-banner")
+
+
+def user_bar() -> html.Div:
+    """Who is signed in, with sign-in / sign-out (for the page shell; built per request)."""
+    user = current_user()
+    mode = auth_mode(get_config())
+    if user.signed_in:
+        parts = [html.Span(f"Signed in as {user.name} ({user.role})", id="user-name")]
+        if mode != "header":
+            parts.append(html.Form(html.Button("Sign out", type="submit", id="sign-out"),
+                                   action="/auth/sign-out", method="POST",
+                                   style={"display": "inline", "marginLeft": "0.5em"}))
+    else:
+        parts = [dcc.Link("Sign in", href="/login", id="sign-in-link")]
+    if mode == "demo":
+        parts.insert(0, html.Strong("Demo sign-in ", className="demo-flag"))
+    return html.Div(parts, className="user-bar")
+
+
+def access_denied(role: str, path: str) -> html.Main:
+    """What a user without `role` sees instead of a page's controls."""
+    user = current_user()
+    who = (f"You are signed in as {user.name}, a {user.role}."
+           if user.signed_in else "You are not signed in.")
+    return html.Main([
+        html.H1(f"You need {role} access"),
+        html.P(f"This page is for {role}s: people who {ROLE_TEXT[role]}. {who}",
+               id="access-denied"),
+        html.P(dcc.Link("Sign in with another account", href=f"/login?next={path}")
+               if auth_mode(get_config()) != "header" else
+               "Ask an admin to give your account this role."),
+        html.P(dcc.Link("Back to the dashboard", href="/")),
+    ])
+
+
+def _next_field(next_path: str | None):
+    nxt = next_path if next_path and next_path.startswith("/") else "/"
+    return dcc.Input(type="hidden", name="next", value=nxt)
+
+
+def layout(failed=None, next=None, **_):  # noqa: A002 - `next` is the query parameter
+    config = get_config()
+    mode = auth_mode(config)
+    user = current_user()
+    now = html.P(f"You are signed in as {user.name} ({user.role})." if user.signed_in
+                 else "You are not signed in: you can read the dashboard as a viewer.",
+                 id="login-now")
+    if mode == "header":
+        return html.Main([html.H1("Sign in"), now, html.P(
+            "You are signed in by the council's single sign-on. To change your role, ask an "
+            "admin.")])
+    if mode == "demo":
+        buttons = [html.Form([_next_field(next),
+                              dcc.Input(type="hidden", name="role", value=role),
+                              html.Button(f"Continue as {role}", type="submit",
+                                          id=f"demo-{role}"),
+                              html.Span(f" can {ROLE_TEXT[role]}")],
+                             action="/auth/sign-in", method="POST")
+                   for role in ("viewer", "editor", "admin")]
+        return html.Main([html.H1("Demo sign-in"), demo_banner(), now, *buttons])
+    return html.Main([
+        html.H1("Sign in"), now,
+        html.P("That user name and password do not match. Try again, or ask an admin to reset "
+               "your password.", role="alert", id="login-failed") if failed else None,
+        html.Form([
+            _next_field(next),
+            html.Label(["User name ", dcc.Input(type="text", name="name", id="login-name",
+                                                autoComplete="username")]),
+            html.Label(["Password ", dcc.Input(type="password", name="password",
+                                               id="login-password",
+                                               autoComplete="current-password")]),
+            html.Button("Sign in", type="submit", id="login-submit"),
+        ], action="/auth/sign-in", method="POST"),
+    ])
