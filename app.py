@@ -1,39 +1,89 @@
-"""The Dash app. `server` is the WSGI entry point for gunicorn (`lacdash serve`)."""
+"""The Dash app: `create_app(config)` builds it; `server` is the WSGI entry point for
+gunicorn (`gunicorn app:server`, as `lacdash serve` runs it).
+
+`app` and `server` are built on first use (PEP 562 module `__getattr__`) from
+`LACDASH_CONFIG` / `LACDASH_DB`, so importing this module (tests) opens no warehouse.
+"""
 from __future__ import annotations
 
 import os
+import threading
+from pathlib import Path
 
-from dash import Dash, dash_table, html
+import dash
+from dash import Dash
+from dash import _callback as dash_callback
 
 from pipelines.catalogue import load_catalogue
 from pipelines.config import load_config
 from pipelines.queries import Warehouse
+from webapp import context, shell
+
+ROOT = Path(__file__).resolve().parent
+
+# Dash's page registry and its `dash.callback` list are global to the process, and a page
+# module's callbacks go to whichever app serves first. So the pages folder is imported once,
+# its callbacks are taken out of the global list, and every app gets its own copy.
+_pages_lock = threading.Lock()
+_page_callbacks: tuple[list, dict] | None = None
+
+
+def _new_dash(config, first: bool) -> Dash:
+    return Dash(
+        __name__,
+        title=f"{config.name}: looked-after children's performance",
+        use_pages=True,
+        pages_folder="pages" if first else "",
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        update_title=None,
+    )
 
 
 def create_app(config=None) -> Dash:
-    config = config or load_config(os.environ.get("LACDASH_CONFIG"),
-                                   db=os.environ.get("LACDASH_DB"))
-    cat = load_catalogue()
-    wh = Warehouse(config, cat)
-    app = Dash(__name__, title=f"{config.name}: looked-after children performance",
-               serve_locally=True)
-
-    def layout():
-        rows = []
-        for s in wh.scorecard():
-            ind = cat.get(s["code"])
-            rows.append({"Indicator": ind.title, "Code": ind.code,
-                         "Latest": ind.format_value(s["value"]), "Month": s["period"] or ""})
-        return html.Main([html.H1(f"{config.name}: looked-after children"),
-                          html.P("Sample data: synthetic figures." if config.is_sample else ""),
-                          dash_table.DataTable(rows)])
-
-    app.layout = layout
+    """The dashboard for one configuration (default: `LACDASH_CONFIG` / `LACDASH_DB`)."""
+    global _page_callbacks
+    if config is None:
+        config = load_config(os.environ.get("LACDASH_CONFIG"), db=os.environ.get("LACDASH_DB"))
+    with _pages_lock:
+        first = _page_callbacks is None
+        before_list = len(dash_callback.GLOBAL_CALLBACK_LIST)
+        before_map = set(dash_callback.GLOBAL_CALLBACK_MAP)
+        app = _new_dash(config, first)
+        if first:
+            new_list = dash_callback.GLOBAL_CALLBACK_LIST[before_list:]
+            del dash_callback.GLOBAL_CALLBACK_LIST[before_list:]
+            new_map = {k: dash_callback.GLOBAL_CALLBACK_MAP.pop(k)
+                       for k in list(dash_callback.GLOBAL_CALLBACK_MAP) if k not in before_map}
+            _page_callbacks = (new_list, new_map)
+        cb_list, cb_map = _page_callbacks
+        app._callback_list.extend(dict(c) for c in cb_list)
+        app.callback_map.update({k: dict(v) for k, v in cb_map.items()})
+    context.set_context(app.server, config, Warehouse(config, load_catalogue()))
+    app.layout = shell.app_layout
+    shell.register_callbacks(app)
     return app
 
 
-app = create_app()
-server = app.server
+_app: Dash | None = None
+
+
+def get_app() -> Dash:
+    """The app for the environment's configuration, built once."""
+    global _app
+    if _app is None:
+        _app = create_app()
+    return _app
+
+
+def __getattr__(name):
+    if name == "app":
+        return get_app()
+    if name == "server":
+        return get_app().server
+    raise AttributeError(f"module 'app' has no attribute {name!r}")
+
 
 if __name__ == "__main__":
-    app.run(debug=False, port=8050)
+    get_app().run(debug=False, port=int(os.environ.get("PORT", 8050)))

@@ -1,0 +1,115 @@
+"""One indicator in full: the trend with out-turns, comparators and target; the figures with
+numerator and denominator; what it means; small-cohort warning; revisions."""
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from components.formatting import format_count, format_value_or_reason, month_label
+from components.layout import revision_note, section_href, small_cohort_warning
+from components.summary_text import change_label, rag_label
+from components.tables import comparator_table, revisions_table
+from webapp import context, shell, views
+from webapp.urls import check_as_at, href
+
+POLARITY_WORDS = {"up": "Higher is better", "down": "Lower is better",
+                  "none": "Context only: neither higher nor lower is better in itself"}
+FREQUENCY_WORDS = {"M": "Monthly", "A": "Annual"}
+
+
+def _title(code=None, **_):
+    return f"{code}: looked-after children's performance" if code else "Indicator"
+
+
+dash.register_page(__name__, path_template="/indicator/<code>", name="Indicator",
+                   title=_title, order=20)
+
+
+def not_found(code: str):
+    cat = context.get_catalogue()
+    near = cat.suggest(str(code))
+    resolved = cat.resolve(str(code))
+    if resolved is not None and resolved.code not in near:
+        near.insert(0, resolved.code)
+    links = [(f"{c}: {cat.get(c).title}", f"/indicator/{c}") for c in near]
+    text = f"There is no indicator with the code '{code}'."
+    text += " Did you mean one of these?" if links else " The key points page lists every indicator."
+    return shell.message("Indicator not found", text, links + [("Key points: every indicator", "/")])
+
+
+def _dl(items):
+    children = []
+    for term, desc in items:
+        if desc:
+            children += [html.Dt(term), html.Dd(desc)]
+    return html.Dl(children, className="definition-list")
+
+
+def layout(code=None, as_at=None, **_):
+    ctx = context.current()
+    wh, cat, config = ctx.warehouse, ctx.catalogue, ctx.config
+    if code not in cat:
+        return not_found(code)
+    ind = cat.get(code)
+    asked = check_as_at(as_at, wh.months())
+    if asked.error:
+        return shell.as_at_problem(asked.error, f"/indicator/{code}")
+    month = asked.month
+    s = wh.summary(code, month)
+    latest = format_value_or_reason(ind, s["value"], s["missing_reason"])
+    fraction = (f"{format_count(s['numerator'])} of {format_count(s['denominator'])}"
+                if s["numerator"] is not None and s["denominator"] is not None else None)
+    previous, outturn = s.get("previous") or {}, s.get("outturn") or {}
+    facts = [
+        ("Latest figure", html.Span([html.Strong(latest, id="latest-value"),
+                                     f" in {month_label(s['period'], long=True)}" if s["period"] else "",
+                                     f" ({fraction})" if fraction else ""])),
+        (f"Since {month_label(previous.get('period'))}" if previous else "Since last month",
+         change_label(ind, previous.get("value"), s["value"])),
+        (f"Since the {outturn['year']} out-turn" if outturn else "Since the last out-turn",
+         change_label(ind, outturn.get("value"), s["value"])),
+        ("Target", ind.format_value(s["target"]) if s["target"] is not None else "No target"),
+        ("Status", rag_label(s["rag"])),
+    ]
+    notes = []
+    if s.get("small_cohort"):
+        notes.append(small_cohort_warning(s["denominator"], ind.small_cohort or 20))
+    first = s.get("first_reported")
+    if first and ind.format_value(first["value"]) != ind.format_value(s["value"]):
+        notes.append(revision_note(s["period"], first["value"], s["value"], indicator=ind))
+    revisions = wh.revisions(code, month)
+    revisions = revisions[revisions["first_value"].ne(revisions["current_value"])] if len(revisions) else revisions
+    comps = wh.comparators(code, month) if ind.comparators else None
+    section = cat.section(ind.section)
+    return html.Div([
+        html.P(dcc.Link(section.title, href=section_href(section.slug, asked.param)), className="breadcrumb"),
+        html.H1(ind.title, id="page-title"),
+        html.P([f"Indicator {ind.code}, figures as at {month:%B %Y}."], className="lead"),
+        _dl(facts),
+        *notes,
+        views.indicator_trend_block(ind, s, wh, config, month, link=False),
+        html.Section([
+            html.H2("Published annual figures beside comparators", id="comparators-heading"),
+            html.Div(comparator_table(ind, comps, authority_name=config.name, id="comparator-table"),
+                     className="table-wrap"),
+        ], className="chart-block", **{"aria-labelledby": "comparators-heading"})
+        if comps is not None and len(comps) else None,
+        *views.breakdown_blocks(ind, wh, config, month),
+        html.Section([
+            html.H2("About this measure", id="about-heading"),
+            _dl([("What it measures", ind.definition),
+                 ("Which way is better", POLARITY_WORDS.get(ind.polarity)),
+                 ("What good looks like", ind.good),
+                 ("How often", FREQUENCY_WORDS.get(ind.frequency)),
+                 ("Source", ind.source),
+                 ("Small numbers", f"Figures based on fewer than {ind.small_cohort} children are "
+                                   "flagged: one child moves them a lot." if ind.small_cohort else None)]),
+        ], className="about", **{"aria-labelledby": "about-heading"}),
+        html.Section([
+            html.H2("Revised figures", id="revisions-heading"),
+            html.P("These months' figures changed after the board was first told them.",
+                   className="chart-summary"),
+            html.Div(revisions_table(ind, revisions, id="revisions-table"), className="table-wrap"),
+        ], className="revisions", **{"aria-labelledby": "revisions-heading"}) if len(revisions) else None,
+        html.P(dcc.Link("Back to key points", href=href("/", asked.param))),
+    ], className="indicator-page")

@@ -1,0 +1,46 @@
+"""Key points (the landing page): every indicator's scorecard row, grouped by the report's
+sections, then the month's key-points commentary."""
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from components.scorecard import scorecard_section
+from webapp import context, shell
+from webapp.urls import check_as_at
+
+dash.register_page(__name__, path="/", name="Key points", order=0,
+                   title="Key points: looked-after children's performance")
+
+
+def for_scorecard(summary: dict, ind) -> dict:
+    """The summary as components.scorecard reads it: `first_reported` as the value first
+    reported (queries gives {value, replaced_at}), and only when it reads differently."""
+    first = summary.get("first_reported")
+    if isinstance(first, dict):
+        first = first.get("value")
+    if first is not None and ind.format_value(first) == ind.format_value(summary.get("value")):
+        first = None
+    return {**summary, "first_reported": first}
+
+
+def layout(as_at=None, **_):
+    ctx = context.current()
+    wh, cat = ctx.warehouse, ctx.catalogue
+    asked = check_as_at(as_at, wh.months())
+    if asked.error:
+        return shell.as_at_problem(asked.error, "/")
+    month = asked.month
+    by_code = {s["code"]: for_scorecard(s, cat.get(s["code"])) for s in wh.scorecard(month)}
+    indicators = {i.code: i for i in cat.indicators}
+    sections = [scorecard_section(sec.slug, [by_code[i.code] for i in sec.indicators], indicators,
+                                  title=sec.title, as_at=asked.param)
+                for sec in cat.sections if sec.indicators]
+    return html.Div([
+        html.H1(f"Key points as at {month:%B %Y}", id="page-title"),
+        html.P("Every measure in the board's report: the latest figure, how it has changed, "
+               "its target and how it compares. Choose a measure to see its trend.",
+               className="lead"),
+        shell.commentary(wh.commentary(month, "key-points"), "Key points this month", id="key-points"),
+        *sections,
+    ], className="key-points-page")

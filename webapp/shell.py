@@ -1,0 +1,87 @@
+"""The page shell around every page (header with the as-at control, the main landmark,
+footer), its two callbacks, and small pieces every page uses (messages, commentary).
+
+The URL is the single source of truth for the month: the as-at control only rewrites
+`?as_at=` in the address; the page and the header are then drawn again from the address.
+"""
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html, no_update, page_container
+
+from components import layout as shell_parts
+from webapp import context
+from webapp.urls import check_as_at, href, query_params, search_with_as_at
+
+URL_ID = "url"
+HEADER_ID = "page-header"
+
+
+def header(pathname: str | None, search: str | None):
+    ctx = context.current()
+    months = ctx.warehouse.months()
+    asked = query_params(search).get("as_at")
+    as_at = check_as_at(asked, months)
+    return shell_parts.page_header(ctx.config.name, as_at.month, months, ctx.config.is_sample,
+                                   current_path=pathname or "/")
+
+
+def app_layout():
+    """The layout function Dash calls for each new browser page."""
+    ctx = context.current()
+    return html.Div([
+        dcc.Location(id=URL_ID, refresh="callback-nav"),
+        html.Div(header("/", ""), id=HEADER_ID),
+        shell_parts.main(page_container),
+        shell_parts.footer(ctx.config.name),
+    ], className="app-shell")
+
+
+def register_callbacks(app) -> None:
+    @app.callback(Output(HEADER_ID, "children"),
+                  Input(URL_ID, "pathname"), Input(URL_ID, "search"))
+    def _header(pathname, search):
+        return header(pathname, search)
+
+    @app.callback(Output(URL_ID, "search"),
+                  Input(shell_parts.AS_AT_ID, "value"), State(URL_ID, "search"),
+                  prevent_initial_call=True)
+    def _as_at_to_url(value, search):
+        if not value or query_params(search).get("as_at") == value:
+            return no_update
+        return search_with_as_at(search, value)
+
+
+# ------------------------------------------------------------------ pieces for pages
+def message(title: str, text: str, links=(), *, heading_id: str = "page-title") -> html.Div:
+    """A plain page for something the reader can act on (bad address, nothing loaded)."""
+    items = [html.Li(dcc.Link(label, href=to)) for label, to in links]
+    return html.Div([
+        html.H1(title, id=heading_id),
+        html.P(text, className="message", id="page-message"),
+        html.Ul(items, className="message-links") if items else None,
+    ], className="message-page")
+
+
+def as_at_problem(error: str, path: str = "/") -> html.Div:
+    wh = context.get_warehouse()
+    latest = wh.latest_month()
+    links = [(f"Show the latest figures ({latest:%B %Y})", href(path, None))] if latest else []
+    return message("These figures cannot be shown", error, links)
+
+
+def commentary(comment: dict | None, heading: str, *, id: str) -> html.Section | None:
+    """Commentary written for the month, as Markdown with raw HTML switched off."""
+    if not comment or not str(comment.get("text") or "").strip():
+        return None
+    meta = []
+    if comment.get("author"):
+        meta.append(f"Written by {comment['author']}")
+    saved = comment.get("saved_at")
+    if saved is not None and hasattr(saved, "strftime"):
+        meta.append(f"on {saved.strftime('%-d %B %Y')}")
+    return html.Section([
+        html.H2(heading, id=f"{id}-heading"),
+        dcc.Markdown(str(comment["text"]), dangerously_allow_html=False, className="commentary",
+                     link_target="_self"),
+        html.P(" ".join(meta), className="secondary") if meta else None,
+    ], id=id, className="commentary-block", **{"aria-labelledby": f"{id}-heading"})

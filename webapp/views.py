@@ -1,0 +1,197 @@
+"""Views the pages are made of, driven by the catalogue: an indicator's trend block, its
+breakdown blocks (any indicator with `breakdowns:` gets them), the annual-results table and
+the "beside all children" table of a section. Each chart comes with a heading that says what
+it shows, a one-sentence summary and a table alternative (components.layout.chart_block).
+
+The pure helpers at the top (`context_figure`, `breakdown_summary`, `breakdown_rows`) are
+unit-tested; the view functions only fetch and wire.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from dash import dcc, html
+
+from components.bar_chart import attainment_rows, attainment_table, breakdown_figure, category_label
+from components.formatting import format_count, format_value_or_reason, is_missing, month_label
+from components.layout import chart_block, small_cohort_warning
+from components.scorecard import indicator_href
+from components.summary_text import chart_summary, headline
+from components.tables import data_table
+from components.trend_chart import trend_figure
+
+BREAKDOWN_MONTHS = 13
+_CONTEXT_FIGURE = re.compile(r":\s*(-?\d+(?:\.\d+)?)\s*%?\.?\s*$")
+
+
+# ------------------------------------------------------------------ pure helpers
+def context_figure(text: str | None) -> float | None:
+    """The all-children figure at the end of a catalogue `context` sentence
+    ('All children in the area, 2016: 53%.' -> 53.0); None when it has none."""
+    if not text:
+        return None
+    m = _CONTEXT_FIGURE.search(str(text))
+    return float(m.group(1)) if m else None
+
+
+def _window(frame: pd.DataFrame, months: int) -> pd.DataFrame:
+    ends = sorted(pd.to_datetime(frame["period_end"]).unique())[-months:]
+    return frame[pd.to_datetime(frame["period_end"]).isin(ends)]
+
+
+def breakdown_rows(indicator, frame: pd.DataFrame, categories: list[str],
+                   months: int = BREAKDOWN_MONTHS) -> list[list[str]]:
+    """Table rows, newest first: period, then each category's value (with 'n of d' when
+    known); a category with no row that month reads 'no figure'."""
+    if frame.empty:
+        return []
+    frame = _window(frame, months)
+    rows = []
+    for end, grp in sorted(frame.groupby(pd.to_datetime(frame["period_end"])), key=lambda g: g[0],
+                           reverse=True):
+        cells = [str(grp["period_label"].iloc[0])]
+        for cat in categories:
+            m = grp[grp["category"] == cat]
+            if m.empty:
+                cells.append("no figure")
+                continue
+            r = m.iloc[-1]
+            text = format_value_or_reason(indicator, r["value"], r["missing_reason"])
+            if not is_missing(r["value"]) and not is_missing(r["numerator"]) and not is_missing(r["denominator"]):
+                text += f" ({format_count(r['numerator'])} of {format_count(r['denominator'])})"
+            cells.append(text)
+        rows.append(cells)
+    return rows
+
+
+def breakdown_summary(indicator, frame: pd.DataFrame, dimension_label: str) -> str:
+    """One sentence on the latest month of a breakdown, e.g. 'In October 2026, by check
+    type: initial 94% (29 of 31) and review 90% (360 of 400).'"""
+    if frame.empty:
+        return f"There are no figures by {dimension_label} yet."
+    last_end = pd.to_datetime(frame["period_end"]).max()
+    latest = frame[pd.to_datetime(frame["period_end"]) == last_end]
+    parts = []
+    for r in latest.itertuples():
+        text = f"{category_label(r.category).lower()} {format_value_or_reason(indicator, r.value, r.missing_reason)}"
+        if not is_missing(r.value) and not is_missing(r.numerator) and not is_missing(r.denominator):
+            text += f" ({format_count(r.numerator)} of {format_count(r.denominator)})"
+        parts.append(text)
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    when = month_label(latest["period_label"].iloc[0], long=True)
+    sentence = f"In {when}, by {dimension_label}: {listed}."
+    if indicator.unit == "count":
+        known = latest[latest["value"].notna()]
+        if len(known):
+            top = known.sort_values("value", ascending=False).iloc[0]
+            sentence += f" The largest group is {category_label(top['category']).lower()}."
+    return sentence
+
+
+def _table(caption: str, headers: list[str], rows: list[list[str]], id: str | None = None) -> html.Table:
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i else None)
+                            for i, h in enumerate(headers)])),
+        html.Tbody([html.Tr([html.Th(r[0], scope="row")] + [html.Td(c, className="num") for c in r[1:]])
+                    for r in rows]),
+    ], className="data-table", **({"id": id} if id else {}))
+
+
+# ------------------------------------------------------------------ views
+def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool = True,
+                          heading_level: int = 2) -> html.Section:
+    """Trend chart (out-turns, comparators, target), summary sentence and figures table."""
+    series = wh.series(ind.code, as_at)
+    comps = wh.comparators(ind.code, as_at) if ind.comparators else None
+    fig = trend_figure(ind, series, comps, authority_name=config.name, as_at=as_at,
+                       target=summary.get("target"))
+    notes = []
+    if ind.context:
+        notes.append(html.P([html.Strong("All children: "), ind.context], className="context-note"))
+    if summary.get("small_cohort"):
+        notes.append(small_cohort_warning(summary.get("denominator"), ind.small_cohort or 20))
+    if link:
+        notes.append(html.P(dcc.Link(f"More about {ind.title[:1].lower() + ind.title[1:]}",
+                                     href=indicator_href(ind.code, as_at), className="more-link")))
+    return chart_block(fig, chart_summary(ind, summary, config.name),
+                       data_table(ind, series, id=f"table-{ind.code}"),
+                       id=f"trend-{ind.code}", heading=headline(ind, summary),
+                       heading_level=heading_level, notes=notes)
+
+
+def breakdown_blocks(ind, wh, config, as_at, *, heading_level: int = 2) -> list[html.Section]:
+    """One chart per breakdown dimension the catalogue lists and the warehouse holds:
+    counts stacked (placement types, Ofsted ratings), percentages side by side."""
+    if not ind.breakdowns:
+        return []
+    frame = wh.breakdown_series(ind.code, as_at)
+    blocks = []
+    for dim, order in ind.breakdowns.items():
+        part = frame[frame["dimension"] == dim] if len(frame) else frame
+        if part.empty:
+            continue
+        dim_label = dim.replace("_", " ")
+        if dim == "placed":
+            dim_label = "where the child is placed"
+        seen = list(dict.fromkeys(part["category"]))
+        cats = [c for c in order if c in seen] + [c for c in seen if c not in order]
+        fig = breakdown_figure(ind, part, authority_name=config.name, as_at=as_at,
+                               barmode="stack" if ind.unit == "count" else "group",
+                               months=BREAKDOWN_MONTHS, category_order=cats)
+        table = _table(f"{ind.title} by {dim_label}, newest first",
+                       ["Month"] + [category_label(c) for c in cats],
+                       breakdown_rows(ind, part, cats), id=f"table-{ind.code}-{dim}")
+        heading = f"{ind.title} by {dim_label}, last {BREAKDOWN_MONTHS} months"
+        blocks.append(chart_block(fig, breakdown_summary(ind, part, dim_label), table,
+                                  id=f"breakdown-{ind.code}-{dim}".replace("_", "-"),
+                                  heading=heading, heading_level=heading_level))
+    return blocks
+
+
+def annual_table_block(indicators, wh, config, as_at, title: str) -> html.Section | None:
+    """Annual results (e.g. KS2/KS4, absence) beside all local children and the comparators."""
+    annual = [i for i in indicators if i.frequency == "A" and i.comparators]
+    if len(annual) < 2:
+        return None
+    frames = {i.code: wh.comparators(i.code, as_at) for i in annual}
+    if all(f.empty for f in frames.values()):
+        return None
+    all_children = {i.code: context_figure(i.context) for i in annual}
+    rows = attainment_rows(annual, frames, all_children=all_children)
+    notes = [i.context for i in annual if i.context]
+    return html.Section([
+        html.H2(title, id="annual-table-heading"),
+        html.P("Looked-after children's latest published results beside all children in the area "
+               "and looked-after children in the West Midlands, similar areas and England.",
+               className="chart-summary"),
+        html.Div(attainment_table(rows, authority_name=config.name, id="annual-table"), className="table-wrap"),
+        html.Details([html.Summary("Where the all-children figures come from"),
+                      html.Ul([html.Li(n) for n in notes])], className="chart-table") if notes else None,
+    ], className="chart-block", id="annual-table-block", **{"aria-labelledby": "annual-table-heading"})
+
+
+def context_table_block(indicators, summaries: dict, config) -> html.Section | None:
+    """Monthly measures with an all-children figure (e.g. sex, ethnicity): looked-after
+    children beside all children in the area."""
+    rows = []
+    for ind in indicators:
+        if ind.frequency != "M" or not ind.context:
+            continue
+        s = summaries[ind.code]
+        value = format_value_or_reason(ind, s.get("value"), s.get("missing_reason"))
+        when = month_label(s.get("period")) if s.get("period") else ""
+        figure = context_figure(ind.context)
+        rows.append([ind.title, f"{value} ({when})" if when else value,
+                     ind.format_value(figure) if figure is not None else ind.context, ind.context])
+    if not rows:
+        return None
+    return html.Section([
+        html.H2("Looked-after children beside all children in the area", id="context-table-heading"),
+        html.P("How the looked-after population compares with all children living in the area.",
+               className="chart-summary"),
+        html.Div(_table("Looked-after children beside all children in the area",
+                        ["Measure", "Looked-after children", "All children", "Source of the all-children figure"],
+                        rows, id="context-table"), className="table-wrap"),
+    ], className="chart-block", id="context-table-block", **{"aria-labelledby": "context-table-heading"})
