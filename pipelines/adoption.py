@@ -102,6 +102,8 @@ COLUMN_SYNONYMS: dict[str, str] = {
 REQUIRED_COLUMNS = [c for c in ADOPTION_COLUMNS if c != "date_of_birth"]
 
 DEFAULT_THRESHOLDS = {"A1": 426, "A10": 426, "A2": 121}
+# The catalogue indicator whose target is each measure's threshold.
+THRESHOLD_CODES = {"A1": "A1_DAYS_3YR", "A10": "A10_DAYS_3YR", "A2": "A2_DAYS_3YR"}
 
 _DATE_FORMATS = [
     "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d",
@@ -412,17 +414,49 @@ def _adopted_between(df: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     return df[(order >= pd.Timestamp(first)) & (order <= pd.Timestamp(last))]
 
 
-def scorecard(children: pd.DataFrame, as_at, thresholds: dict | None = None) -> dict:
+def catalogue_thresholds(catalogue):
+    """A `thresholds` callable: financial year label -> {measure: days} from the catalogue's
+    targets (`targets_by_year` first, e.g. the 428 days the 2018 report printed)."""
+    def for_year(fy_label: str) -> dict:
+        out = {}
+        for measure, code in THRESHOLD_CODES.items():
+            if code in catalogue:
+                t = catalogue.get(code).target_for(fy_label)
+                if t is not None:
+                    out[measure] = t
+        return out
+    return for_year
+
+
+def thresholds_for(thresholds, as_at) -> dict:
+    """The thresholds in force in as_at's financial year, defaults filled in.
+
+    `thresholds` is None, {measure: days}, {measure: {fy_label: days}} or a callable
+    fy_label -> {measure: days} (see `catalogue_thresholds`).
+    """
+    fy = financial_year(_to_date(as_at))
+    given = thresholds(fy) if callable(thresholds) else (thresholds or {})
+    out = dict(DEFAULT_THRESHOLDS)
+    for measure, t in given.items():
+        if isinstance(t, dict):
+            t = t.get(fy)
+        if t is not None:
+            out[measure] = round_days(float(t))
+    return out
+
+
+def scorecard(children: pd.DataFrame, as_at, thresholds=None) -> dict:
     """The scorecard as the board reads it, as at a date.
 
     For each of A1, A2, A10: `threshold`, and windows `three_year` (current financial year to
     date and the two before), `previous_three_year` (the three years before that),
     `single_year` (last completed year) and `year_to_date`, each with `label`, `start`, `end`,
     `days` (child-weighted mean, whole days; None when no child), `n`, `n_within`,
-    `pct_within`; also `pct_within` by window name.
+    `pct_within`; also `pct_within` by window name. `thresholds`: see `thresholds_for`; the
+    threshold of as_at's financial year applies to every window, as the report prints one.
     """
-    thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     as_at = _to_date(as_at)
+    thresholds = thresholds_for(thresholds, as_at)
     df = children if "a1_days" in children.columns else child_days(children)
     result: dict = {"as_at": as_at}
     for measure, col in _MEASURES.items():
@@ -457,11 +491,12 @@ _INDICATORS = [
 
 
 def monthly_indicators(children: pd.DataFrame, area_code: str, months,
-                       thresholds: dict | None = None) -> pd.DataFrame:
+                       thresholds=None) -> pd.DataFrame:
     """Canonical long rows for the adoption indicators, one set per month end.
 
     The single-year (_1YR) and % within figures are the financial year to date, as the report's
-    "Single year performance (2017-18 as at 31 May)".
+    "Single year performance (2017-18 as at 31 May)". `thresholds`: see `thresholds_for`
+    (each month uses its own financial year's threshold).
     """
     df = children if "a1_days" in children.columns else child_days(children)
     rows = []

@@ -324,3 +324,37 @@ def test_children_not_yet_adopted_are_kept_but_not_counted():
     card = scorecard(children, date(2018, 1, 31))
     assert (card["A1"]["three_year"]["n"], card["A2"]["three_year"]["n"]) == (1, 0)
     assert card["A2"]["three_year"]["days"] is None   # missing, not 0
+
+
+def test_thresholds_by_financial_year_from_the_catalogue():
+    import dataclasses
+
+    from pipelines.adoption import catalogue_thresholds
+    from pipelines.catalogue import Catalogue, load_catalogue
+
+    cat = load_catalogue()
+    # The 2018 report printed 428 days for A1 and A10 in 2017-18; 426 otherwise.
+    inds = [dataclasses.replace(i, targets_by_year={"2017-18": 428})
+            if i.code in ("A1_DAYS_3YR", "A10_DAYS_3YR") else i for i in cat.indicators]
+    cat = Catalogue(inds, cat.sections)
+    thresholds = catalogue_thresholds(cat)
+    assert thresholds("2017-18")["A1"] == 428 and thresholds("2018-19")["A1"] == 426
+    assert thresholds("2017-18")["A2"] == 121
+
+    children = clean([adopted_after("OVER", "2017-06-01", 427)])
+    # As at January 2018 (2017-18) the 427-day wait is within 428 days ...
+    jan = scorecard(children, date(2018, 1, 31), thresholds)
+    assert (jan["A1"]["threshold"], jan["A1"]["three_year"]["n_within"]) == (428, 1)
+    # ... as at April 2018 (2018-19) the threshold is 426 again and it is over.
+    apr = scorecard(children, date(2018, 4, 30), thresholds)
+    assert (apr["A1"]["threshold"], apr["A1"]["three_year"]["n_within"]) == (426, 0)
+    # Each month of the stored indicators uses its own year's threshold: 100% then 0%.
+    # (March 2018: OVER, 427 <= 428; April 2018: LATER, adopted 2018-19, 427 > 426.)
+    both = clean([adopted_after("OVER", "2017-06-01", 427), adopted_after("LATER", "2018-04-15", 427)])
+    rows = monthly_indicators(both, "E08000031", [date(2018, 3, 31), date(2018, 4, 30)],
+                              thresholds)
+    pct = rows[rows.indicator_code == "A1_WITHIN_PCT"]
+    assert pct["value"].tolist() == [100.0, 0.0]
+    # A dict by year works as well as a callable.
+    by_year = {"A1": {"2017-18": 428}}
+    assert scorecard(children, date(2018, 1, 31), by_year)["A1"]["threshold"] == 428
