@@ -9,6 +9,7 @@ polarity "none" only ever goes "up" or "down".
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from components.formatting import (
@@ -33,7 +34,9 @@ NO_RAG = {"word": "No target", "symbol": "–"}
 # --- change -------------------------------------------------------------------------------
 
 def _rounded(indicator, value: float) -> float:
-    return round(float(value), int(getattr(indicator, "decimals", 0) or 0))
+    """The value as displayed: half up (60.5% reads 61%), as the catalogue rounds."""
+    decimals = int(getattr(indicator, "decimals", 0) or 0)
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def movement(indicator, old: Any, new: Any) -> str | None:
@@ -71,6 +74,8 @@ def change_label(indicator, old: Any, new: Any) -> str:
     unit = getattr(indicator, "unit", "")
     if unit == "percent":
         size = f"{amount:,.{decimals}f} point" + ("" if amount == 1 else "s")
+    elif unit == "days":
+        size = f"{amount:,.{decimals}f} day" + ("" if amount == 1 else "s")
     else:
         size = f"{amount:,.{decimals}f}"
     word = direction(indicator, old, new)
@@ -116,15 +121,19 @@ def _subject(indicator) -> str:
     return title[:1].upper() + title[1:]
 
 
+_PLURAL_HEADS = {"children", "people", "days", "homes", "leavers", "workers", "assessments", "checks",
+                 "reviews", "plans", "placements", "adoptions"}
+
+
 def _is_plural(title: str) -> bool:
     """Rough number agreement for '<title> are/is': look at the head noun before a qualifier."""
-    head = re.split(r"\s(?:with|in|per|from|who|whose|placed|at|of|for|on|by)\s|\(|:|,", title, maxsplit=1)[0]
+    head = re.split(r"\s(?:with|in|per|from|who|whose|placed|at|of|for|on|by|up|to|aged|under|over|within|not)\s|\(|:|,", title, maxsplit=1)[0]
     words = head.strip().split()
     if not words:
         return False
-    last = words[-1].lower()
-    if last in {"children", "people", "days"}:
+    if any(w.lower().strip("'s,") in _PLURAL_HEADS or w.lower() in _PLURAL_HEADS for w in words):
         return True
+    last = words[-1].lower()
     if last.startswith("%") or head.strip().startswith("%"):
         return False
     return last.endswith("s") and not last.endswith(("ss", "us", "is"))

@@ -92,6 +92,15 @@ def comparator_segments(comparators_df: pd.DataFrame | None, key: str, since=Non
 
 # --- figure pieces ------------------------------------------------------------------------------
 
+def _cohort_threshold(indicator) -> int | None:
+    """The catalogue's `small_cohort` is the cohort size below which a figure is volatile
+    (None: not a cohort measure); a bare True means the usual 20."""
+    value = getattr(indicator, "small_cohort", None)
+    if value is True:
+        return SMALL_COHORT
+    return int(value) if value and not is_missing(value) else None
+
+
 def _none_if_missing(values: Iterable) -> list:
     return [None if is_missing(v) else float(v) for v in values]
 
@@ -312,6 +321,10 @@ def trend_figure(
         meta={"indicator": getattr(indicator, "code", ""), "as_at": str(as_at_date or "")},
     )
 
+    if not monthly and not pts.empty:
+        layout["xaxis"].update(tickmode="array", tickvals=list(pts["x"]),
+                               ticktext=[str(v) for v in pts["period_label"]], tickformat=None)
+
     if for_export:
         title = title or getattr(indicator, "title", "")
         if subtitle is None:
@@ -325,10 +338,11 @@ def trend_figure(
         if not outs.empty:
             notes.append("Ringed points are the financial year's out-turn (March).")
         last_den = pts["denominator"].dropna()
-        if getattr(indicator, "small_cohort", False) or (not last_den.empty and last_den.iloc[-1] < SMALL_COHORT):
-            notes.append(f"Small numbers (fewer than {SMALL_COHORT} children): one child changes the percentage a lot.")
+        threshold = _cohort_threshold(indicator)
+        if threshold and not last_den.empty and last_den.iloc[-1] < threshold:
+            notes.append(f"Small numbers (fewer than {threshold} children): one child changes the percentage a lot.")
         if pts["value"].isna().any():
-            notes.append("Gaps in the line are months with no figure.")
+            notes.append(f"Gaps in the line are {'months' if monthly else 'years'} with no figure.")
         bottom_lines = ([f"Source: {source}"] if source else []) + notes
         fig.update_layout(margin=margin, annotations=annotations, **layout)
         return theme.add_export_text(fig, title=title, subtitle=subtitle, lines=bottom_lines)

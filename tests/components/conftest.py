@@ -24,7 +24,7 @@ class StubIndicator:
     comparators: list = field(default_factory=lambda: ["WM", "SN", "ENG"])
     good: str = "Higher is better"
     source: str = "Council case management system; DfE SSDA903"
-    small_cohort: bool = False
+    small_cohort: int | None = 20
 
     def format_value(self, v):
         text = f"{v:,.{self.decimals}f}"

@@ -109,3 +109,24 @@ def test_annual_indicator_plots_years():
     })
     fig = trend_figure(ind, series, None, authority_name="Wolverhampton", as_at="2018-01")
     assert list(_trace(fig, "local").y) == [30.0, None, 37.0]
+
+
+def test_small_cohort_footnote_only_when_latest_cohort_is_small():
+    small = month_rows([50.0], numerators=[6.0], denominators=[12.0])
+    large = month_rows([50.0], numerators=[60.0], denominators=[120.0])
+    kw = dict(authority_name="Wolverhampton", as_at="2016-04", for_export=True)
+    notes = lambda f: " ".join(a.text for a in f.layout.annotations if a.name == "footnote")
+    assert "Small numbers" in notes(trend_figure(StubIndicator(), small, None, **kw))
+    assert "Small numbers" not in notes(trend_figure(StubIndicator(), large, None, **kw))
+
+
+def test_annual_axis_labelled_with_the_years_themselves():
+    ind = StubIndicator(code="KS2_RWM_PCT", frequency="A", target=None)
+    series = pd.DataFrame({
+        "period_start": pd.to_datetime(["2015-09-01", "2016-09-01"]),
+        "period_end": pd.to_datetime(["2016-08-31", "2017-08-31"]),
+        "period_label": ["2015/16", "2016/17"], "period_type": "year", "value": [30.0, 37.0],
+        "numerator": math.nan, "denominator": math.nan, "missing_reason": pd.NA, "status": "final", "upload_id": 1,
+    })
+    fig = trend_figure(ind, series, None, authority_name="Wolverhampton", as_at="2018-01")
+    assert list(fig.layout.xaxis.ticktext) == ["2015/16", "2016/17"]
