@@ -1,0 +1,177 @@
+"""One-click exports: the board pack (Word, PDF, PowerPoint, Excel), single charts (PNG/SVG)
+and the data behind a chart (XLSX/CSV), public (default) or private.
+
+`lacdash export` calls `export_board_pack`; the web routes call the *_bytes functions.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from exports import images
+from exports.content import (ExportInputError, Pack, build_item, build_pack, chart_data,
+                             header_lines, summary_row)
+from exports.images import ExportError
+from exports.suppression import NOTE, PRIVATE, check_mode
+from exports.tables_export import to_csv_bytes, to_xlsx_bytes
+
+FORMATS = ("docx", "pdf", "pptx", "xlsx")
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+}
+
+
+def _warehouse(config_or_wh):
+    """A Warehouse from a Config (or the Warehouse itself)."""
+    if hasattr(config_or_wh, "summary"):
+        return config_or_wh
+    from pipelines.queries import Warehouse
+    path = config_or_wh.warehouse_path
+    if not Path(path).exists():
+        raise ExportInputError(f"No warehouse at {path}: run `lacdash sample` or "
+                               "`lacdash ingest FILE` first.")
+    return Warehouse(config_or_wh)
+
+
+def _check_fmt(fmt: str, allowed) -> str:
+    f = (fmt or "").lower().lstrip(".")
+    if f not in allowed:
+        raise ExportInputError(f"'{fmt}' is not a format for this export: use "
+                               + ", ".join(allowed))
+    return f
+
+
+# ---------------------------------------------------------------- board pack
+
+def pack_xlsx(pack: Pack) -> bytes:
+    about = pd.DataFrame({"About this file": [
+        f"The figures of the {pack.title.lower()}, one sheet per section.",
+        "Values are as published: percentages on the 0-100 scale; blank means no figure "
+        "(the Note column says why).",
+        *([NOTE] if pack.mode != PRIVATE else []),
+        "Key points: " + (pack.key_points or "none written for this month."),
+    ]})
+    sheets = [("About", pack.header_lines(f"{pack.authority}: {pack.title}"), about)]
+    for part in pack.sections:
+        frame = pd.DataFrame([summary_row(i) for i in part.items])
+        sheets.append((part.title, pack.header_lines(f"{part.title}: {pack.title}"), frame))
+    return to_xlsx_bytes(sheets)
+
+
+def render_pack(pack: Pack, fmt: str, render=images.figure_bytes) -> bytes:
+    if fmt == "xlsx":
+        return pack_xlsx(pack)
+    if fmt in ("docx", "pdf"):
+        from exports.docx_pack import build_docx
+        data = build_docx(pack, render)
+        if fmt == "pdf":
+            from exports.pdf import docx_to_pdf
+            return docx_to_pdf(data)
+        return data
+    from exports.pptx_deck import build_pptx
+    return build_pptx(pack, render)
+
+
+def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "public", *,
+                           codes: list[str] | None = None) -> bytes:
+    """The board pack as at a month ("YYYY-MM", a date, or None for the latest) in `fmt`
+    (docx, pdf, pptx, xlsx). `config` may be a Config or a Warehouse; `codes` limits the
+    indicators (the deck of chosen charts)."""
+    fmt = _check_fmt(fmt, FORMATS)
+    mode = check_mode(mode)
+    if fmt == "pdf":  # fail before drawing 50 charts
+        from exports.pdf import require_soffice
+        require_soffice()
+    wh = _warehouse(config)
+    if fmt == "xlsx":
+        return pack_xlsx(build_pack(wh, as_at, mode, figures=False, codes=codes))
+    images.ensure_started()  # a missing Chromium is reported before any work is done
+    with images.BackgroundRenderer() as render:
+        pack = build_pack(wh, as_at, mode, codes=codes, on_figure=render.submit)
+        return render_pack(pack, fmt, render)
+
+
+def board_pack_filename(authority: str, as_at, fmt: str, mode: str) -> str:
+    slug = "-".join("".join(ch if ch.isalnum() else " " for ch in authority).lower().split())
+    tag = "-CONFIDENTIAL" if mode == PRIVATE else ""
+    return f"{slug}-board-report-{pd.Timestamp(as_at):%Y-%m}{tag}.{fmt}"
+
+
+def export_board_pack(config, as_at, fmt, mode, out: Path) -> int:
+    """`lacdash export`: write the board pack, print what was written; 0 on success, 1 when
+    the export cannot be made (the message says why), 2 for a bad request."""
+    t0 = time.perf_counter()
+    try:
+        data = build_board_pack_bytes(config, as_at, fmt, mode)
+    except ExportInputError as exc:
+        print(f"lacdash export: {exc}", file=sys.stderr)
+        return 2
+    except (ExportError, ValueError) as exc:
+        print(f"lacdash export: {exc}", file=sys.stderr)
+        return 1
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)  # never leave half a file where the user expects the pack
+    mode = check_mode(mode)
+    label = "CONFIDENTIAL (private)" if mode == PRIVATE else "public (small numbers suppressed)"
+    print(f"Wrote {out} ({len(data) / 1024:,.0f} KB, {fmt}, {label}) "
+          f"in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+# ---------------------------------------------------------------- single charts and data
+
+CHART_KINDS = ("trend", "breakdown")
+
+
+def chart_bytes(config, code: str, fmt: str = "png", as_at=None, mode: str = "public",
+                chart: str = "trend") -> bytes:
+    """One chart as PNG or SVG, with its title, subtitle, source and notes inside."""
+    fmt = _check_fmt(fmt, images.FORMATS)
+    wh = _warehouse(config)
+    d = _resolve(wh, as_at)
+    item = build_item(wh, code, d, check_mode(mode))
+    figs = {kind: fig for kind, fig, _ in item.figures}
+    if chart not in figs:
+        raise ExportInputError(f"{code} has no {chart} chart: choose one of {', '.join(figs)}")
+    return images.figure_bytes(figs[chart], fmt)
+
+
+def data_bytes(config, code: str, fmt: str = "xlsx", as_at=None, mode: str = "public") -> bytes:
+    """The data behind an indicator's charts and tables as XLSX or CSV."""
+    fmt = _check_fmt(fmt, ("xlsx", "csv"))
+    mode = check_mode(mode)
+    wh = _warehouse(config)
+    d = _resolve(wh, as_at)
+    item = build_item(wh, code, d, mode, figures=False)
+    ind = item.indicator
+    lines = header_lines(f"{ind.title} ({ind.code})", wh.config.name, d, mode, wh.is_sample())
+    lines.insert(2, f"Source: {ind.source}")
+    frame = chart_data(item, wh.config.name)
+    if fmt == "csv":
+        return to_csv_bytes(frame, lines)
+    summary = pd.DataFrame([summary_row(item)])
+    return to_xlsx_bytes([(ind.code, lines, frame),
+                          ("Latest", lines, summary)])
+
+
+def _resolve(wh, as_at):
+    try:
+        d = wh.resolve_as_at(as_at)
+    except ValueError as exc:
+        raise ExportInputError(str(exc)) from None
+    if d is None:
+        raise ExportInputError("The warehouse has no monthly figures yet: load some first.")
+    return d

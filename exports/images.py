@@ -1,0 +1,143 @@
+"""Figures to PNG and SVG with kaleido 1.x and Debian's Chromium.
+
+One Chromium per process: the kaleido sync server is started on first use and kept running
+(starting Chromium costs about 2 s; each image after that about 0.2 s).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import threading
+
+import plotly.graph_objects as go
+
+# A4 text width is about 16 cm: 1000 px at scale 2.2 gives 2200 px, about 350 dpi.
+EXPORT_WIDTH = 1000
+SCALE = 2.2
+DEFAULT_HEIGHT = 560
+FORMATS = ("png", "svg")
+
+_lock = threading.Lock()
+# kaleido's sync server answers calls in order through one queue: two threads calling at
+# once could each get the other's image, so calls are made one at a time.
+_render_lock = threading.Lock()
+_started = False
+
+
+class ExportError(RuntimeError):
+    """An export could not be made; the message says what to do."""
+
+
+def find_chromium() -> str | None:
+    env = os.environ.get("BROWSER_PATH")
+    if env:
+        return env if os.path.exists(env) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def ensure_started() -> None:
+    """Start the shared Chromium now (raises ExportError if there is none)."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        if find_chromium() is None:
+            raise ExportError("Cannot draw the chart as an image: no Chromium found: install "
+                              "Debian's chromium (sudo apt-get install chromium) or set "
+                              "BROWSER_PATH to a Chrome or Chromium program.")
+        import kaleido
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        _started = True
+
+
+def stop() -> None:
+    """Close the shared Chromium (tests and benchmarks; the web app keeps it)."""
+    global _started
+    with _lock:
+        if _started:
+            import kaleido
+            kaleido.stop_sync_server(silence_warnings=True)
+            _started = False
+
+
+def _size(fig: go.Figure) -> tuple[int, int]:
+    width = fig.layout.width or EXPORT_WIDTH
+    height = fig.layout.height or DEFAULT_HEIGHT
+    return int(width), int(height)
+
+
+def figure_bytes(fig: go.Figure, fmt: str = "png", *, scale: float = SCALE) -> bytes:
+    """The figure as PNG (width x scale pixels) or SVG. Draw it with `for_export=True` so the
+    title, subtitle, source and footnotes are inside the image."""
+    if fmt not in FORMATS:
+        raise ExportError(f"'{fmt}' is not an image format: use png or svg")
+    ensure_started()
+    import kaleido
+    width, height = _size(fig)
+    opts = {"format": fmt, "width": width, "height": height}
+    if fmt == "png":
+        opts["scale"] = scale
+    try:
+        with _render_lock:
+            return kaleido.calc_fig_sync(fig, opts=opts)
+    except Exception as exc:  # Chromium died or could not start: say so plainly
+        name = type(exc).__name__
+        if "Chrome" in name or "Browser" in name or "Channel" in name:
+            stop()
+            raise ExportError(f"Chromium could not draw the chart ({name}: {exc}). Check that "
+                              "Debian's chromium package is installed and runs.") from None
+        raise
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's IHDR header."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG file")
+    return struct.unpack(">II", data[16:24])
+
+
+class BackgroundRenderer:
+    """Draws PNGs in a background thread while the next figures are being built (Chromium
+    works in its own process, so the two overlap). Call `submit(fig)` as each figure is
+    made, then use the renderer as `render(fig) -> bytes`."""
+
+    def __init__(self, fmt: str = "png"):
+        from concurrent.futures import ThreadPoolExecutor
+        self.fmt = fmt
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lacdash-render")
+        self._futures: dict[int, object] = {}
+        self.timings: list[float] = []
+
+    def _timed(self, fig):
+        import time
+        t0 = time.perf_counter()
+        data = figure_bytes(fig, self.fmt)
+        self.timings.append(time.perf_counter() - t0)
+        return data
+
+    def submit(self, fig: go.Figure) -> None:
+        self._futures[id(fig)] = (fig, self._pool.submit(self._timed, fig))
+
+    def __call__(self, fig: go.Figure) -> bytes:
+        entry = self._futures.get(id(fig))
+        if entry is None:
+            return self._timed(fig)
+        return entry[1].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def pixel_width(fig: go.Figure, scale: float = SCALE) -> int:
+    return round(_size(fig)[0] * scale)

@@ -1,0 +1,70 @@
+"""A PowerPoint deck (python-pptx): 16:9, a title slide, then one chart a slide with its
+headline as the slide title and alt text on the picture."""
+from __future__ import annotations
+
+import io
+from typing import Callable
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from exports.content import Pack
+from exports.suppression import NOTE, PRIVATE
+
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+
+
+def set_alt_text(picture, text: str, title: str | None = None) -> None:
+    c_nv_pr = picture._element.nvPicPr.cNvPr
+    c_nv_pr.set("descr", text)
+    if title:
+        c_nv_pr.set("title", title)
+
+
+def _mode_mark(slide, pack: Pack) -> None:
+    box = slide.shapes.add_textbox(Inches(0.4), SLIDE_H - Inches(0.5), Inches(12.5), Inches(0.4))
+    p = box.text_frame.paragraphs[0]
+    run = p.add_run()
+    run.text = f"{pack.authority} · {pack.title} · {pack.mode_label}"
+    run.font.size = Pt(11)
+    if pack.mode == PRIVATE:
+        run.font.bold = True
+        run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
+
+
+def build_pptx(pack: Pack, render_png: Callable) -> bytes:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    title_layout, title_only = prs.slide_layouts[0], prs.slide_layouts[5]
+
+    s = prs.slides.add_slide(title_layout)
+    s.shapes.title.text = pack.authority
+    sub = s.placeholders[1]
+    sub.text = f"{pack.title}\n" + ("CONFIDENTIAL: includes small numbers" if pack.mode == PRIVATE
+                                    else "Public. " + NOTE)
+    _mode_mark(s, pack)
+
+    for item in pack.items:
+        for kind, fig, alt in item.figures:
+            s = prs.slides.add_slide(title_only)
+            title = s.shapes.title
+            title.left, title.top = Inches(0.4), Inches(0.2)
+            title.width, title.height = SLIDE_W - Inches(0.8), Inches(0.9)
+            title.text = item.headline
+            for p in title.text_frame.paragraphs:
+                for r in p.runs:
+                    r.font.size = Pt(26)
+            png = render_png(fig)
+            # fit the picture in the space under the title, keeping its shape
+            w_px = fig.layout.width or 1000
+            h_px = fig.layout.height or 560
+            box_w, box_h = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.7)
+            scale = min(box_w / w_px, box_h / h_px)
+            w, h = Emu(int(w_px * scale)), Emu(int(h_px * scale))
+            pic = s.shapes.add_picture(io.BytesIO(png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
+            set_alt_text(pic, alt, title=f"{item.indicator.title} ({kind} chart)")
+            _mode_mark(s, pack)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
