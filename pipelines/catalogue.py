@@ -145,9 +145,10 @@ class Indicator:
 
     def is_small_cohort(self, denominator: Any) -> bool:
         """True when the cohort behind the figure is small enough to make it volatile."""
-        if self.small_cohort is None or _missing(denominator):
+        if _missing(denominator):
             return False
-        return float(denominator) < self.small_cohort
+        threshold = 20 if self.small_cohort is None else self.small_cohort  # the board's rule
+        return float(denominator) < threshold
 
     # ------------------------------------------------------------------ judgement
     def target_for(self, fy_label: str | None = None) -> float | None:

@@ -147,14 +147,91 @@ class Warehouse:
                 "ORDER BY indicator_code, period_end", [as_at, areas])
         return self._cached(("comp", as_at), run)
 
+    def _records(self, which: str, as_at: date) -> dict:
+        """Plain rows by indicator (pure Python is far faster than pandas for ~50 lookups)."""
+        def run():
+            if which == "local":
+                sql = ("SELECT indicator_code, period_end, period_label, period_type, value, "
+                       "numerator, denominator, missing_reason FROM observations "
+                       "WHERE area_code = ? AND breakdown = '' AND period_end <= ? "
+                       "ORDER BY indicator_code, period_end")
+                params = [self.config.code, as_at]
+            else:
+                sql = ("SELECT indicator_code, period_end, period_label, area_code, value, "
+                       "missing_reason FROM observations WHERE period_type = 'year' AND "
+                       "breakdown = '' AND period_end <= ? AND area_code IN (SELECT unnest(?)) "
+                       "ORDER BY indicator_code, period_end")
+                params = [as_at, [self.config.region, ENGLAND, SN, self.config.code,
+                                  *self.config.statistical_neighbours]]
+            cur = self.conn.cursor()
+            res = cur.execute(sql, params)
+            names = [d[0] for d in res.description]
+            out: dict = {}
+            for row in res.fetchall():
+                rec = dict(zip(names, row))
+                out.setdefault(rec["indicator_code"], []).append(rec)
+            return out
+        return self._cached(("records", which, as_at), run)
+
+    def _latest_comparators(self, code, as_at: date) -> dict:
+        rows = self._records("comp", as_at).get(code, [])
+        out = {}
+        for key, area in (("west_midlands", self.config.region), ("england", ENGLAND)):
+            mine = [r for r in rows if r["area_code"] == area]
+            if mine:
+                out[key] = _entry(mine[-1])
+        neighbours = set(self.config.statistical_neighbours)
+        by_year: dict = {}
+        for r in rows:
+            if r["area_code"] in neighbours:
+                by_year.setdefault((r["period_end"], r["period_label"]), []).append(r["value"])
+        years = {}
+        for (pe, label), vals in by_year.items():
+            vals = [v for v in vals if v is not None and not math.isnan(v)]
+            if vals:
+                years[pe] = {"year": label, "value": _num(sum(vals) / len(vals)),
+                             "n_neighbours": len(vals)}
+        for r in rows:
+            if r["area_code"] == SN and r["period_end"] not in years:
+                e = _entry(r)
+                e["n_neighbours"] = None
+                years[r["period_end"]] = e
+        if years:
+            out["statistical_neighbours"] = years[max(years)]
+        return out
+
+    def _grouped(self, which: str, as_at: date) -> dict:
+        """The local or comparator frame split by indicator once per file version and month."""
+        def run():
+            frame = self._local(as_at) if which == "local" else self._comparator_rows(as_at)
+            return {code: grp.reset_index(drop=True)
+                    for code, grp in frame.groupby("indicator_code", sort=False)}
+        return self._cached(("grouped", which, as_at), run)
+
+    def _local_for(self, code, as_at) -> pd.DataFrame:
+        g = self._grouped("local", as_at)
+        return g.get(code, self._local(as_at).iloc[0:0])
+
+    def _revised_periods(self, as_at: date) -> dict:
+        """(indicator, period_end) -> the value first reported, for local totals."""
+        def run():
+            d = self.df("SELECT indicator_code, period_end, "
+                        "first(value ORDER BY replaced_at, upload_id) AS value, "
+                        "min(replaced_at) AS replaced_at FROM revisions WHERE area_code = ? "
+                        "AND breakdown = '' AND period_end <= ? GROUP BY ALL",
+                        [self.config.code, as_at])
+            return {(r.indicator_code, pd.Timestamp(r.period_end).date()):
+                    {"value": _num(r.value), "replaced_at": str(r.replaced_at)}
+                    for r in d.itertuples()}
+        return self._cached(("revised", as_at), run)
+
     def series(self, code, as_at=None, area_code=None, breakdown="") -> pd.DataFrame:
         as_at = self.resolve_as_at(as_at)
         if as_at is None:
             return pd.DataFrame(columns=_SERIES_COLS)
         area = area_code or self.config.code
         if area == self.config.code and breakdown == "":
-            d = self._local(as_at)
-            d = d[d.indicator_code == code]
+            d = self._local_for(code, as_at)
             ind = self.catalogue.get(code) if code in self.catalogue else None
             if ind is not None and ind.frequency == "M":
                 d = d[d.period_type == "month"]
@@ -181,8 +258,9 @@ class Warehouse:
                 "value", "missing_reason", "n_neighbours"]
         if as_at is None:
             return pd.DataFrame(columns=cols)
-        rows = self._comparator_rows(as_at)
-        rows = rows[rows.indicator_code == code]
+        rows = self._grouped("comp", as_at).get(code)
+        if rows is None:
+            return pd.DataFrame(columns=cols)
         out = []
         role = {self.config.code: "local", self.config.region: "west_midlands",
                 ENGLAND: "england"}
@@ -247,52 +325,41 @@ class Warehouse:
             out["missing_reason"] = "no figures loaded"
             return out
         out["target"] = _num(self.target(ind, as_at))
-        local = self._local(as_at)
-        local = local[local.indicator_code == code]
-        monthly = local[local.period_type == "month"]
-        yearly = local[local.period_type == "year"]
+        local = self._records("local", as_at).get(code, [])
+        monthly = [r for r in local if r["period_type"] == "month"]
+        yearly = [r for r in local if r["period_type"] == "year"]
         rows = monthly if ind.frequency == "M" else yearly
-        if ind.frequency == "M" and rows.empty:
+        if ind.frequency == "M" and not rows:
             rows = yearly
         spark = []
-        if len(rows):
-            cur = rows.iloc[-1]
-            out.update(period=cur.period_label, value=_num(cur.value),
-                       numerator=_num(cur.numerator), denominator=_num(cur.denominator),
-                       missing_reason=_str(cur.missing_reason))
+        if rows:
+            cur = rows[-1]
+            out.update(period=cur["period_label"], value=_num(cur["value"]),
+                       numerator=_num(cur["numerator"]), denominator=_num(cur["denominator"]),
+                       missing_reason=_str(cur["missing_reason"]))
             if len(rows) > 1:
-                prev = rows.iloc[-2]
-                out["previous"] = {"period": prev.period_label, "value": _num(prev.value)}
-            out["_period_end"] = pd.Timestamp(cur.period_end).date()
+                prev = rows[-2]
+                out["previous"] = {"period": prev["period_label"], "value": _num(prev["value"])}
+            out["_period_end"] = cur["period_end"]
             if ind.frequency == "M":
-                tail = monthly.tail(13)
-                spark = [{"period": r.period_label, "value": _num(r.value)}
-                         for r in tail.itertuples()]
+                spark = [{"period": r["period_label"], "value": _num(r["value"])}
+                         for r in monthly[-13:]]
         else:
             out["missing_reason"] = f"no figure up to {month_label(as_at)}"
-        # Out-turn: the last financial year completed before this month.
+        # Out-turn: the last financial year completed before this month (its published
+        # figure where loaded, else the March value).
         if ind.frequency == "M":
             march = date(as_at.year if as_at.month > 3 else as_at.year - 1, 3, 31)
-            if as_at.month == 3:
-                march = date(as_at.year - 1, 3, 31)
             fy = fy_label_of(march)
-            m = monthly[pd.to_datetime(monthly.period_end).dt.date == march]
-            y = yearly[yearly.period_label == fy]
-            if len(y) and pd.notna(y.iloc[-1].value):
-                out["outturn"] = {"year": fy, "value": _num(y.iloc[-1].value)}
-            elif len(m):
-                out["outturn"] = {"year": fy, "value": _num(m.iloc[-1].value)}
+            y = [r for r in yearly if r["period_label"] == fy and _num(r["value"]) is not None]
+            m = [r for r in monthly if r["period_end"] == march]
+            if y:
+                out["outturn"] = {"year": fy, "value": _num(y[-1]["value"])}
+            elif m:
+                out["outturn"] = {"year": fy, "value": _num(m[-1]["value"])}
         # Comparators: each one's latest published year up to this month.
-        comp = self.comparators(code, as_at) if ind.comparators else pd.DataFrame()
-        for key in COMPARATOR_KEYS:
-            c = comp[comp.comparator == key] if len(comp) else comp
-            if len(c):
-                last = c.iloc[-1]
-                entry = {"year": last.period_label, "value": _num(last.value)}
-                if key == "statistical_neighbours":
-                    entry["n_neighbours"] = _num(last.n_neighbours)
-                if _str(last.missing_reason):
-                    entry["missing_reason"] = _str(last.missing_reason)
+        if ind.comparators:
+            for key, entry in self._latest_comparators(code, as_at).items():
                 out["comparators"][key] = entry
         eng = out["comparators"]["england"]
         out["rag"] = ind.rag(out["value"], england=eng["value"] if eng else None,
@@ -308,22 +375,11 @@ class Warehouse:
                                           if ot and ot["value"] is not None and
                                           out["value"] is not None else None)
         den = out["denominator"]
-        out["small_cohort"] = bool(den is not None and den < ind.small_cohort)
+        out["small_cohort"] = bool(den is not None and ind.is_small_cohort(den))
         out["sparkline"] = spark
-        out["first_reported"] = self._first_reported(code, out.pop("_period_end", None))
+        out["first_reported"] = self._revised_periods(as_at).get(
+            (code, out.pop("_period_end", None)))
         return out
-
-    def _first_reported(self, code, period_end):
-        if period_end is None:
-            return None
-        d = self.df("SELECT value, replaced_at FROM revisions WHERE indicator_code = ? AND "
-                    "area_code = ? AND breakdown = '' AND period_end = ? "
-                    "ORDER BY replaced_at, upload_id LIMIT 1",
-                    [code, self.config.code, period_end])
-        if d.empty:
-            return None
-        return {"value": _num(d.value.iloc[0]),
-                "replaced_at": str(d.replaced_at.iloc[0])}
 
     def scorecard(self, as_at=None) -> list[dict]:
         as_at = self.resolve_as_at(as_at)
@@ -379,6 +435,13 @@ class Warehouse:
             sql += " WHERE indicator_code IN (SELECT unnest(?))"
             params = [list(codes)]
         return self.df(sql, params)
+
+
+def _entry(r: dict) -> dict:
+    e = {"year": r["period_label"], "value": _num(r["value"])}
+    if _str(r.get("missing_reason")):
+        e["missing_reason"] = _str(r["missing_reason"])
+    return e
 
 
 def _diff(a, b):

@@ -207,3 +207,23 @@ def test_restating_a_value_without_its_numerator_or_status_changes_nothing(wolve
     assert s["value"] == 62 and s["numerator"] is None
     con = duckdb.connect(str(cfg.warehouse_path), read_only=True)
     assert con.execute("SELECT status FROM observations").fetchall() == [("provisional",)]
+
+
+def test_statistical_neighbour_figure_is_the_average_of_loaded_neighbours(wolves_config):
+    cfg = wolves_config
+    load(cfg, [month_row("CL_EET_PCT", 2018, 1, 61),
+               year_row("CL_EET_PCT", 2016, 47, "SN"),            # hand-keyed 2016-17
+               year_row("CL_EET_PCT", 2015, 44, "SN"),            # hand-keyed 2015-16
+               year_row("CL_EET_PCT", 2016, 40, "E08000028"),     # Sandwell
+               year_row("CL_EET_PCT", 2016, 50, "E06000021"),     # Stoke-on-Trent
+               year_row("CL_EET_PCT", 2016, 57, "E08000030"),     # Walsall
+               year_row("CL_EET_PCT", 2016, 99, "E08000025")])    # Birmingham: not a neighbour
+    w = Warehouse(cfg)
+    s = w.summary("CL_EET_PCT", "2018-01")
+    # (40 + 50 + 57) / 3 = 49: the neighbours' figures win over the hand-keyed 47.
+    assert s["comparators"]["statistical_neighbours"] == {"year": "2016-17", "value": 49,
+                                                          "n_neighbours": 3}
+    comp = w.comparators("CL_EET_PCT", "2018-01")
+    sn = comp[comp.comparator == "statistical_neighbours"]
+    # 2015-16 has no neighbour figures, so the hand-keyed average stands (n unknown).
+    assert list(sn.value) == [44, 49] and sn.n_neighbours.isna().tolist() == [True, False]
