@@ -92,8 +92,11 @@ def server_for(dash_app):
     from webapp.auth import init_auth
     from webapp.context import set_context
 
+    import flask
+
     def make(config):
-        server = dash_app.server
+        # A plain Flask server: the Dash app above only lets the page modules be imported.
+        server = flask.Flask(__name__)
         set_context(server, config)
         init_auth(server, config)
         return server
