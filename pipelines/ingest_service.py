@@ -89,8 +89,7 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
         frame = pd.DataFrame()
         if not any(p.severity == "error" for p in problems):
             months = _adoption_months(children, config)
-            thresholds = {k: catalogue.get(f"{k}_DAYS_3YR").target or d for k, d in
-                          (("A1", 426), ("A10", 426), ("A2", 121))}
+            thresholds = adoption.catalogue_thresholds(catalogue)
             frame = adoption.monthly_indicators(children, config.code, months, thresholds)
         cf = CheckedFile(file_name, data, "adoption", frame, list(problems),
                          rows_read=len(raw) if raw is not None else 0, children=children,
