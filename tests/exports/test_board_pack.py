@@ -1,0 +1,173 @@
+"""The board pack as a user checks it: open it in python-docx, look at headings, pictures,
+tables and headers, compare numbers with `lacdash show` (Warehouse.summary), and look for
+small numbers in public mode. One public pack (all charts) and one small private pack."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from exports import images
+from exports.board_pack import build_board_pack_bytes, export_board_pack, render_pack
+from exports.content import COMPARISON_HEADER, build_pack
+from exports.suppression import SUPPRESSED
+from tests.exports.conftest import SMALL_MONTH
+
+SMALL = {"1", "2", "3", "4"}
+_N_OF_M = re.compile(r"(?<![\d,.])(\d[\d,]*) of (\d[\d,]*)(?![\d,.])")
+
+
+class SMALL_OF:  # "3 of 40" or "3 of 4": a numerator or denominator of 1-4
+    @staticmethod
+    def search(text: str) -> bool:
+        return any({a, b} & SMALL for a, b in _N_OF_M.findall(text))
+
+
+@pytest.fixture(scope="module")
+def public_pack(wh):
+    """The whole pack as at a month with small numbers, drawn once (charts included)."""
+    with images.BackgroundRenderer() as render:
+        pack = build_pack(wh, SMALL_MONTH, "public", on_figure=render.submit)
+        data = render_pack(pack, "docx", render)
+    return pack, Document(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def private_doc(sample_config):
+    data = build_board_pack_bytes(sample_config, SMALL_MONTH, "docx", "private",
+                                  codes=["ADOPTIONS_NUMBER", "CLA_NUMBER", "HEALTH_CHECKS_PCT"])
+    return Document(io.BytesIO(data))
+
+
+def all_text(doc) -> list[str]:
+    texts = [p.text for p in doc.paragraphs]
+    texts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    for s in doc.sections:  # (the footer is "Page n of m")
+        texts += [p.text for p in s.header.paragraphs]
+    return texts
+
+
+def tables_by_title(doc) -> dict[str, list[list[str]]]:
+    """Each comparator table keyed by the indicator title in its caption."""
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert len(captions) == len(doc.tables)
+    return {cap.rsplit(": ", 1)[0]: [[c.text for c in r.cells] for r in t.rows]
+            for cap, t in zip(captions, doc.tables)}
+
+
+def test_every_section_is_a_word_heading_1(wh, public_pack):
+    _, doc = public_pack
+    h1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert h1[0] == "Key points" and h1[-1] == "Definitions"
+    assert h1[1:-1] == [s.title for s in wh.catalogue.sections]
+    h2 = [p for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert len(h2) >= len(wh.catalogue.indicators)
+
+
+def test_every_picture_has_alt_text_and_fills_the_a4_text_width(wh, public_pack):
+    pack, doc = public_pack
+    shapes = doc.inline_shapes
+    assert len(shapes) == sum(len(i.figures) for i in pack.items) >= len(wh.catalogue.indicators)
+    for shape in shapes:
+        assert shape._inline.docPr.get("descr", "").strip()
+    sec = doc.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)  # A4 portrait
+    assert abs(shapes[0].width - (sec.page_width - sec.left_margin - sec.right_margin)) < Mm(1)
+
+
+def test_header_says_month_and_public_and_footer_numbers_pages(public_pack):
+    _, doc = public_pack
+    header = doc.sections[0].header.paragraphs[0].text
+    assert "May 2026" in header and "Public" in header and "CONFIDENTIAL" not in header
+    footer_xml = doc.sections[0].footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
+
+
+def test_tables_have_repeating_header_rows(public_pack):
+    _, doc = public_pack
+    for t in doc.tables:
+        assert [c.text for c in t.rows[0].cells] == COMPARISON_HEADER
+        assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_public_table_numbers_equal_lacdash_show_except_small_ones(wh, public_pack):
+    _, doc = public_pack
+    tables = tables_by_title(doc)
+    checked = suppressed = 0
+    for ind in wh.catalogue.indicators:
+        s = wh.summary(ind.code, SMALL_MONTH)  # what `lacdash show` prints
+        latest = tables[ind.title][1]
+        assert latest[1] == (s["period"] or "")
+        if s["value"] is None:
+            continue
+        if ind.unit == "count" and 1 <= s["value"] < 5 or any(
+                v is not None and 1 <= v < 5 for v in (s["numerator"], s["denominator"])):
+            assert latest[2] == SUPPRESSED
+            suppressed += 1
+        else:
+            assert latest[2] == ind.format_value(s["value"])
+            checked += 1
+    assert checked > 30 and suppressed >= 1  # ADOPTIONS_NUMBER is 4 in May 2026
+
+
+def test_public_pack_has_no_count_from_1_to_4_anywhere(wh, public_pack):
+    pack, doc = public_pack
+    texts = all_text(doc)
+    assert not [t for t in texts if SMALL_OF.search(t)]
+    counts = {i.title for i in wh.catalogue.indicators if i.unit == "count"}
+    for title, rows in tables_by_title(doc).items():
+        if title in counts:
+            assert not [r for r in rows[1:] if r[2] in SMALL], title
+    assert any(SUPPRESSED in t for t in texts)
+    # chart data: no plotted count of 1-4 and no "3 of 40" in hover text
+    for item in pack.items:
+        for kind, fig, alt in item.figures:
+            assert not SMALL_OF.search(alt)
+            is_count = item.indicator.unit == "count" or kind == "breakdown"
+            for trace in fig.data:
+                meta = trace.meta or {}
+                if is_count and meta.get("series") not in ("target",):
+                    ys = [y for y in (trace.y or ()) if y is not None]
+                    assert not [y for y in ys if 1 <= y < 5], (item.indicator.code, trace.name)
+                for row in trace.customdata if trace.customdata is not None else ():
+                    assert not SMALL_OF.search(" ".join(map(str, row)))
+
+
+def test_private_pack_is_marked_confidential_and_shows_small_numbers(wh, private_doc):
+    for s in private_doc.sections:
+        assert "CONFIDENTIAL" in s.header.paragraphs[0].text
+    tables = tables_by_title(private_doc)
+    s = wh.summary("ADOPTIONS_NUMBER", SMALL_MONTH)
+    assert s["value"] == 4
+    assert tables["Children adopted this year"][1][2] == "4"
+    for code in ("CLA_NUMBER", "HEALTH_CHECKS_PCT"):
+        ind = wh.catalogue.get(code)
+        assert tables[ind.title][1][2] == ind.format_value(wh.summary(code, SMALL_MONTH)["value"])
+
+
+def test_xlsx_board_pack_from_the_command_line(sample_config, wh, tmp_path, capsys):
+    import openpyxl
+    out = tmp_path / "pack.xlsx"
+    assert export_board_pack(sample_config, SMALL_MONTH, "xlsx", "public", out) == 0
+    assert str(out) in capsys.readouterr().out
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[1:] == [s.title[:31] for s in wh.catalogue.sections]
+    ws = wb["Population"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = rows.index(next(r for r in rows if r and r[0] == "Code"))
+    by_code = {r[0]: dict(zip(rows[head], r)) for r in rows[head + 1:]}
+    assert by_code["CLA_NUMBER"]["Value"] == wh.summary("CLA_NUMBER", SMALL_MONTH)["value"]
+    adoption = {r[0]: r for r in wb["Adoption"].iter_rows(values_only=True)}
+    assert adoption["ADOPTIONS_NUMBER"][4] is None  # 4 adoptions: suppressed
+
+
+def test_pdf_without_libreoffice_says_which_package(sample_config, tmp_path, capsys, monkeypatch):
+    import exports.pdf as pdf
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    assert export_board_pack(sample_config, None, "pdf", "public", tmp_path / "p.pdf") == 1
+    assert "libreoffice-writer" in capsys.readouterr().err
+    assert not (tmp_path / "p.pdf").exists()

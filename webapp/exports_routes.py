@@ -1,0 +1,96 @@
+"""Download routes for charts, data and the board pack (Flask, on the Dash app's server).
+
+    /export/chart/<CODE>.<png|svg>?as_at=YYYY-MM&mode=public|private&chart=trend|breakdown
+    /export/data/<CODE>.<xlsx|csv>?as_at=YYYY-MM&mode=public|private
+    /export/board-pack.<docx|pptx|xlsx|pdf>?as_at=YYYY-MM&mode=public|private&codes=A,B
+
+Mode defaults to public (small numbers suppressed). Problems come back as a short plain-text
+message with a 4xx/503 status, never a stack trace.
+"""
+from __future__ import annotations
+
+from flask import Response, request
+
+from exports.board_pack import (MEDIA_TYPES, board_pack_filename, build_board_pack_bytes,
+                                chart_bytes, data_bytes)
+from exports.content import ExportInputError
+from exports.images import ExportError
+from exports.suppression import PRIVATE, check_mode
+
+
+def _split(name: str) -> tuple[str, str]:
+    stem, _, ext = name.rpartition(".")
+    return (stem, ext.lower()) if stem else (name, "")
+
+
+def _download(data: bytes, filename: str, ext: str) -> Response:
+    resp = Response(data, mimetype=MEDIA_TYPES[ext])
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    resp.headers["Cache-Control"] = "no-store"  # private packs must not sit in caches
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+def _plain(text: str, status: int) -> Response:
+    return Response(text + "\n", status=status, mimetype="text/plain; charset=utf-8")
+
+
+def _params():
+    as_at = request.args.get("as_at") or None
+    mode = check_mode(request.args.get("mode"))
+    return as_at, mode
+
+
+def _suffix(wh, as_at, mode) -> str:
+    d = wh.resolve_as_at(as_at)
+    tag = "-CONFIDENTIAL" if mode == PRIVATE else ""
+    return f"{d:%Y-%m}{tag}" if d else tag.lstrip("-")
+
+
+def register_export_routes(server, get_warehouse_fn) -> None:
+    """Add the download routes to `server` (the Flask app); `get_warehouse_fn()` returns the
+    `pipelines.queries.Warehouse` to read."""
+
+    def guarded(fn):
+        def view(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except ExportInputError as exc:
+                return _plain(str(exc), 404 if "Unknown indicator" in str(exc) else 400)
+            except ValueError as exc:
+                return _plain(str(exc), 400)
+            except ExportError as exc:
+                return _plain(str(exc), 503)
+        view.__name__ = f"lacdash_export_{fn.__name__}"
+        return view
+
+    @guarded
+    def chart(name):
+        code, ext = _split(name)
+        as_at, mode = _params()
+        wh = get_warehouse_fn()
+        kind = request.args.get("chart", "trend")
+        data = chart_bytes(wh, code, ext, as_at, mode, chart=kind)
+        suffix = "" if kind == "trend" else f"-{kind}"
+        return _download(data, f"{code}{suffix}-{_suffix(wh, as_at, mode)}.{ext}", ext)
+
+    @guarded
+    def data(name):
+        code, ext = _split(name)
+        as_at, mode = _params()
+        wh = get_warehouse_fn()
+        out = data_bytes(wh, code, ext, as_at, mode)
+        return _download(out, f"{code}-data-{_suffix(wh, as_at, mode)}.{ext}", ext)
+
+    @guarded
+    def board_pack(ext):
+        as_at, mode = _params()
+        wh = get_warehouse_fn()
+        codes = [c.strip() for c in request.args.get("codes", "").split(",") if c.strip()] or None
+        out = build_board_pack_bytes(wh, as_at, ext, mode, codes=codes)
+        d = wh.resolve_as_at(as_at)
+        return _download(out, board_pack_filename(wh.config.name, d, ext.lower(), mode), ext.lower())
+
+    server.add_url_rule("/export/chart/<name>", view_func=chart, methods=["GET"])
+    server.add_url_rule("/export/data/<name>", view_func=data, methods=["GET"])
+    server.add_url_rule("/export/board-pack.<ext>", view_func=board_pack, methods=["GET"])
