@@ -135,7 +135,7 @@ def handle_commit(n_clicks, token, version=0):
 
 
 def handle_history(_version):
-    """(history rows, revert options) for the current warehouse."""
+    """(history rows, revert options, the latest committed upload as the default choice)."""
     require("editor")
     from pipelines.warehouse import history
     h = history(get_config().warehouse_path)
@@ -143,7 +143,7 @@ def handle_history(_version):
     options = [{"label": f"{r['upload']}: {h.loc[h.upload_id == r['upload'], 'file_name'].iloc[0]}"
                          f" ({r['when']}, {r['who']})", "value": r["upload"]}
                for r in rows if r["status"] == "committed"]
-    return rows, options
+    return rows, options, (options[0]["value"] if options else None)
 
 
 def handle_revert_ask(n_clicks, upload_id):
@@ -211,6 +211,7 @@ callback(Output("upl-result", "children", allow_duplicate=True),
          prevent_initial_call=True)(handle_commit)
 
 callback(Output("upl-history", "data"), Output("upl-revert-id", "options"),
+         Output("upl-revert-id", "value"),
          Input("upl-version", "data"))(handle_history)
 
 callback(Output("upl-revert-confirm", "message"), Output("upl-revert-confirm", "displayed"),

@@ -77,12 +77,19 @@ def warehouse_bytes(config) -> str:
 def dash_app():
     """A Dash app holding only this feature's pages (callbacks registered once)."""
     import dash
+    from dash import _callback as dash_callback
     app = dash.Dash(__name__, use_pages=True, pages_folder="",
                     suppress_callback_exceptions=True)
+    # Importing the pages adds their callbacks to Dash's process-wide list; take them out
+    # again so an app built later by app.create_app does not get them twice.
+    n, keys = len(dash_callback.GLOBAL_CALLBACK_LIST), set(dash_callback.GLOBAL_CALLBACK_MAP)
     import pages.admin  # noqa: F401
     import pages.keypoints_edit  # noqa: F401
     import pages.login  # noqa: F401
     import pages.upload  # noqa: F401
+    del dash_callback.GLOBAL_CALLBACK_LIST[n:]
+    for k in set(dash_callback.GLOBAL_CALLBACK_MAP) - keys:
+        del dash_callback.GLOBAL_CALLBACK_MAP[k]
     return app
 
 

@@ -158,10 +158,10 @@ def test_revert_asks_first_then_restores(config, server_for, pages):
                                             "will be removed and 1 value(s) it revised")
         result, version = upload.handle_revert(1, 3, 4)
         assert "reverted" in str(result) and version == 5
-        rows, options = upload.handle_history(version)
+        rows, options, default = upload.handle_history(version)
     assert Warehouse(config).summary("CLA_NUMBER")["value"] == 573
     assert rows[0]["status"].startswith("reverted by demo-editor")
-    assert 3 not in [o["value"] for o in options]
+    assert 3 not in [o["value"] for o in options] and default == 2
 
 
 def test_template_is_for_the_month_after_the_latest(config, server_for, pages):
