@@ -61,10 +61,31 @@ def create_app(config=None) -> Dash:
         app._callback_list.extend(dict(c) for c in cb_list)
         app.callback_map.update({k: dict(v) for k, v in cb_map.items()})
     context.set_context(app.server, config, Warehouse(config, load_catalogue()))
+    app.index_string = INDEX_STRING
     app.layout = shell.app_layout
     shell.register_callbacks(app)
     return app
 
+
+# English page language for screen readers; Dash's scripts in a <div>, not a second <footer>
+# (one contentinfo landmark: the site footer).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
 
 _app: Dash | None = None
 

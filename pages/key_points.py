@@ -7,21 +7,11 @@ from dash import html
 
 from components.scorecard import scorecard_section
 from webapp import context, shell
+from webapp.views import for_scorecard
 from webapp.urls import check_as_at
 
 dash.register_page(__name__, path="/", name="Key points", order=0,
                    title="Key points: looked-after children's performance")
-
-
-def for_scorecard(summary: dict, ind) -> dict:
-    """The summary as components.scorecard reads it: `first_reported` as the value first
-    reported (queries gives {value, replaced_at}), and only when it reads differently."""
-    first = summary.get("first_reported")
-    if isinstance(first, dict):
-        first = first.get("value")
-    if first is not None and ind.format_value(first) == ind.format_value(summary.get("value")):
-        first = None
-    return {**summary, "first_reported": first}
 
 
 def layout(as_at=None, **_):

@@ -35,6 +35,17 @@ def context_figure(text: str | None) -> float | None:
     return float(m.group(1)) if m else None
 
 
+def for_scorecard(summary: dict, ind) -> dict:
+    """The summary as components.scorecard reads it: `first_reported` as the value first
+    reported (queries gives {value, replaced_at}), and only when it reads differently."""
+    first = summary.get("first_reported")
+    if isinstance(first, dict):
+        first = first.get("value")
+    if first is not None and ind.format_value(first) == ind.format_value(summary.get("value")):
+        first = None
+    return {**summary, "first_reported": first}
+
+
 def _window(frame: pd.DataFrame, months: int) -> pd.DataFrame:
     ends = sorted(pd.to_datetime(frame["period_end"]).unique())[-months:]
     return frame[pd.to_datetime(frame["period_end"]).isin(ends)]

@@ -1,0 +1,31 @@
+"""The sample warehouse (built once per test session through the real ingestion pipeline)
+and a dashboard app on it."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipelines.config import PROJECT_ROOT, load_config
+
+
+@pytest.fixture(scope="session")
+def sample_config(tmp_path_factory):
+    from pipelines.sample_build import build_sample
+    d = tmp_path_factory.mktemp("sample")
+    shutil.copy(PROJECT_ROOT / "data" / "config.toml", d / "config.toml")
+    config = load_config(d / "config.toml").with_warehouse(d / "w.duckdb")
+    build_sample(config)
+    return config
+
+
+@pytest.fixture(scope="session")
+def warehouse(sample_config):
+    from pipelines.queries import Warehouse
+    return Warehouse(sample_config)
+
+
+@pytest.fixture(scope="session")
+def dash_app(sample_config):
+    from app import create_app
+    return create_app(sample_config)
