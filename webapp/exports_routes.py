@@ -47,13 +47,16 @@ def _suffix(wh, as_at, mode) -> str:
     return f"{d:%Y-%m}{tag}" if d else tag.lstrip("-")
 
 
-def register_export_routes(server, get_warehouse_fn) -> None:
+def register_export_routes(server, get_warehouse_fn, authorise_private=None) -> None:
     """Add the download routes to `server` (the Flask app); `get_warehouse_fn()` returns the
-    `pipelines.queries.Warehouse` to read."""
+    `pipelines.queries.Warehouse` to read. `authorise_private()`, when given, is called before
+    any private-mode export and raises (e.g. `webapp.auth.PermissionDenied`) to refuse it."""
 
     def guarded(fn):
         def view(*args, **kwargs):
             try:
+                if authorise_private is not None and _params()[1] == PRIVATE:
+                    authorise_private()
                 return fn(*args, **kwargs)
             except ExportInputError as exc:
                 return _plain(str(exc), 404 if "Unknown indicator" in str(exc) else 400)
@@ -61,6 +64,10 @@ def register_export_routes(server, get_warehouse_fn) -> None:
                 return _plain(str(exc), 400)
             except ExportError as exc:
                 return _plain(str(exc), 503)
+            except Exception as exc:  # the caller's refusal (PermissionDenied), not a crash
+                if type(exc).__name__ == "PermissionDenied":
+                    return _plain(str(exc) or "Private exports need a higher role.", 403)
+                raise
         view.__name__ = f"lacdash_export_{fn.__name__}"
         return view
 

@@ -47,3 +47,17 @@ def test_bad_requests_get_a_plain_message(client, url, status, words):
     r = client.get(url)
     assert r.status_code == status and r.mimetype == "text/plain"
     assert words in r.data.decode()
+
+
+def test_private_exports_can_be_refused(wh):
+    class PermissionDenied(Exception):
+        pass
+
+    def refuse():
+        raise PermissionDenied("Private exports need the editor role.")
+    app = Flask("guarded")
+    register_export_routes(app, lambda: wh, authorise_private=refuse)
+    c = app.test_client()
+    r = c.get("/export/board-pack.xlsx?mode=private")
+    assert r.status_code == 403 and "editor" in r.data.decode()
+    assert c.get("/export/board-pack.xlsx").status_code == 200
