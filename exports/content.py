@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from exports.suppression import (PRIVATE, PUBLIC, SUPPRESSED, check_mode, suppress_breakdowns,
+from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, suppress_breakdowns,
                                  suppress_frame, suppress_summary, suppress_text)
 
 KEY_POINTS = "key-points"
