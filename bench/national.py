@@ -108,10 +108,21 @@ class _Series:
     has_den: bool      # percentages carry numerator and denominator
 
 
+def _adoption_children(last: date) -> pd.DataFrame:
+    """The sample's pseudonymous child records (adoption orders up to `last`), for the
+    adoption page; the A1/A2/A10 figures themselves are the synthetic monthly ones."""
+    from pipelines import adoption
+    from pipelines.readers import read_table
+    path = BENCH_DIR.parent / "data" / "sample" / "adoption_records.csv"
+    raw = read_table(path.read_bytes(), path.name)
+    kids, _ = adoption.parse_children(raw, file_name=path.name, today=last)
+    order = pd.to_datetime(kids["date_adoption_order"])
+    kids = kids[order.isna() | (order <= pd.Timestamp(last))]
+    return kids.drop(columns=[c for c in ("source_row",) if c in kids])
+
+
 def _has_den(ind) -> bool:
-    # Only cohort measures carry numerator and denominator here: queries.summary compares a
-    # denominator with `small_cohort`, which is None for the other percentages (reported).
-    return ind.unit == "percent" and ind.small_cohort is not None
+    return ind.unit == "percent"
 
 
 def _monthly_series(cat) -> list[_Series]:
@@ -245,7 +256,7 @@ def build_national_warehouse(path: str | Path | None = None, *, years: int = 10,
     db = Path(path) if path else default_path(years, n_las, seed, last)
     db = db.resolve()
     params = {"years": years, "n_las": n_las, "seed": seed, "last_month": last.isoformat(),
-              "version": 2}
+              "version": 3}
     toml = write_config(db)
     if _params_of(db) == params:
         return load_config(toml)
@@ -317,6 +328,14 @@ def build_national_warehouse(path: str | Path | None = None, *, years: int = 10,
             con.execute("INSERT INTO commentary VALUES (?,?,?,?,?,1)",
                         [ms.end, "key-points", f"Synthetic key points for {ms.label}.",
                          "bench", built_at])
+        kids = _adoption_children(last)
+        kids.insert(0, "upload_id", 4)
+        cols = [c[0] for c in con.execute("DESCRIBE adoption_children").fetchall()]
+        con.register("kids", kids[cols])
+        con.execute("INSERT INTO adoption_children SELECT * FROM kids")
+        con.execute("INSERT INTO uploads VALUES (4, 'adoption_records.csv', ?, 'adoption', "
+                    "'bench', ?, ?, ?, 0, 0, 0, 0, 'committed', NULL, NULL)",
+                    [f"bench-4-{seed}", built_at, len(kids), len(kids)])
         wh._add_loaded_areas(con)
         con.execute("DELETE FROM meta WHERE key = 'bench_params'")
         con.execute("INSERT INTO meta VALUES ('bench_params', ?)", [json.dumps(params)])
