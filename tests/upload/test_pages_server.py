@@ -202,3 +202,12 @@ def test_admin_adds_a_user_and_it_is_audited(make_config, server_for, pages):
         status, *_ = pages[2].handle_save_user(1, "x y", "editor", "another password")
         assert "not a usable user name" in status
     assert load_users(config)["new.editor"]["role"] == "editor"
+
+
+def test_editors_and_admins_get_their_pages(config, server_for, pages):
+    upload, kp, admin = pages
+    with as_role(server_for(config), "admin"):
+        page = str(admin.layout())
+        assert "Audit log" in page and "demo sign-in" in page and "adm-audit" in page
+        assert "upl-files" in str(upload.layout()) and "up to 20 MB each" in str(upload.layout())
+        assert "kp-save" in str(kp.layout(as_at="2026-10", section="health"))
