@@ -7,6 +7,7 @@ gunicorn (`gunicorn app:server`, as `lacdash serve` runs it).
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -90,11 +91,35 @@ INDEX_STRING = """<!DOCTYPE html>
 _app: Dash | None = None
 
 
-def get_app() -> Dash:
-    """The app for the environment's configuration, built once."""
+def warm_up(app: Dash) -> None:
+    """Build the latest month's pages once, so the first board member does not wait for
+    them (pages are cached per warehouse file version). Best effort: a page that fails here
+    shows its error when it is requested."""
+    paths = {"/"} | {f"/{s.slug}" for s in context.get_catalogue().sections}
+    indicator_page = sys.modules.get("pages.indicator")
+    with app.server.test_request_context("/"):
+        for page in list(dash.page_registry.values()):
+            if page["path"] in paths and callable(page.get("layout")):
+                try:
+                    page["layout"]()
+                except Exception:  # noqa: BLE001
+                    pass
+        if indicator_page is not None:
+            for code in context.get_catalogue().codes:
+                try:
+                    indicator_page.layout(code=code)
+                except Exception:  # noqa: BLE001
+                    pass
+
+
+def get_app(warm: bool = True) -> Dash:
+    """The app for the environment's configuration, built once (and its latest month's
+    pages built in the background when `warm`)."""
     global _app
     if _app is None:
         _app = create_app()
+        if warm:
+            threading.Thread(target=warm_up, args=(_app,), daemon=True, name="warm-up").start()
     return _app
 
 

@@ -54,7 +54,11 @@ def layout(code=None, as_at=None, **_):
     asked = check_as_at(as_at, wh.months())
     if asked.error:
         return shell.as_at_problem(asked.error, f"/indicator/{code}")
-    month = asked.month
+    return ctx.cached(("indicator", code, asked.month), lambda: _build(ctx, ind, asked))
+
+
+def _build(ctx, ind, asked):
+    wh, config, cat, code, month = ctx.warehouse, ctx.config, ctx.catalogue, ind.code, asked.month
     s = wh.summary(code, month)
     latest = format_value_or_reason(ind, s["value"], s["missing_reason"])
     fraction = (f"{format_count(s['numerator'])} of {format_count(s['denominator'])}"

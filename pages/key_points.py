@@ -20,7 +20,11 @@ def layout(as_at=None, **_):
     asked = check_as_at(as_at, wh.months())
     if asked.error:
         return shell.as_at_problem(asked.error, "/")
-    month = asked.month
+    return ctx.cached(("key-points", asked.month), lambda: _build(ctx, asked))
+
+
+def _build(ctx, asked):
+    wh, cat, month = ctx.warehouse, ctx.catalogue, asked.month
     by_code = {s["code"]: for_scorecard(s, cat.get(s["code"])) for s in wh.scorecard(month)}
     indicators = {i.code: i for i in cat.indicators}
     sections = [scorecard_section(sec.slug, [by_code[i.code] for i in sec.indicators], indicators,

@@ -21,11 +21,14 @@ OWN_PAGES = {"adoption"}  # sections whose page is written by hand elsewhere
 
 def layout(slug: str, /, as_at=None, **_):
     ctx = context.current()
-    wh, cat, config = ctx.warehouse, ctx.catalogue, ctx.config
-    asked = check_as_at(as_at, wh.months())
+    asked = check_as_at(as_at, ctx.warehouse.months())
     if asked.error:
         return shell.as_at_problem(asked.error, f"/{slug}")
-    month = asked.month
+    return ctx.cached(("section", slug, asked.month), lambda: _build(ctx, slug, asked.month))
+
+
+def _build(ctx, slug, month):
+    wh, cat, config = ctx.warehouse, ctx.catalogue, ctx.config
     section = cat.section(slug)
     summaries = {i.code: wh.summary(i.code, month) for i in section.indicators}
     blocks = []

@@ -5,7 +5,10 @@ Each Dash app keeps its own context on its Flask server, so two apps built in on
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from pipelines.catalogue import Catalogue, load_catalogue
 from pipelines.config import Config
@@ -18,6 +21,34 @@ _KEY = "LACDASH_CONTEXT"
 class Context:
     config: Config
     warehouse: Warehouse
+    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def file_version(self):
+        """Changes whenever a commit swaps the warehouse file (new inode / mtime)."""
+        try:
+            st = os.stat(self.config.warehouse_path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def cached(self, key, build, max_items: int = 256):
+        """A page's (read-only) layout, built once per warehouse file version: figures and
+        tables cost far more to build than to send."""
+        version = self.file_version()
+        if version is None:
+            return build()
+        k = (version, key)
+        with self._lock:
+            if k in self._cache:
+                self._cache.move_to_end(k)
+                return self._cache[k]
+        value = build()
+        with self._lock:
+            self._cache[k] = value
+            while len(self._cache) > max_items:
+                self._cache.popitem(last=False)
+        return value
 
     @property
     def catalogue(self) -> Catalogue:
