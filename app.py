@@ -18,7 +18,8 @@ from dash import _callback as dash_callback
 from pipelines.catalogue import load_catalogue
 from pipelines.config import load_config
 from pipelines.queries import Warehouse
-from webapp import context, shell
+from webapp import auth, context, shell
+from webapp.exports_routes import register_export_routes
 
 ROOT = Path(__file__).resolve().parent
 
@@ -62,6 +63,9 @@ def create_app(config=None) -> Dash:
         app._callback_list.extend(dict(c) for c in cb_list)
         app.callback_map.update({k: dict(v) for k, v in cb_map.items()})
     context.set_context(app.server, config, Warehouse(config, load_catalogue()))
+    auth.init_auth(app.server, config)
+    register_export_routes(app.server, context.get_warehouse,
+                           authorise_private=lambda: auth.require("editor"))
     app.index_string = INDEX_STRING
     app.layout = shell.app_layout
     shell.register_callbacks(app)

@@ -53,7 +53,7 @@ def layout(**_):
                       "flexWrap": "wrap"}),
             html.P(id="adm-status", role="status", **{"aria-live": "polite"}),
         ])
-    return html.Main([
+    return html.Div([
         html.H1("Admin"),
         html.H2("Users"),
         users,

@@ -102,8 +102,11 @@ def layout(as_at=None, **_):
         html.Section([
             dcc.Store(id=AS_AT_STORE, data=month.isoformat()),
             html.Div([html.Label("Children adopted in", htmlFor=WINDOW_ID),
-                      dcc.RadioItems(id=WINDOW_ID, options=windows, value="three_year",
-                                     inline=True, className="window-choice")],
+                      # A dropdown, not RadioItems: Dash 4's radio group fails axe
+                      # (nested-interactive, aria-allowed-role).
+                      dcc.Dropdown(id=WINDOW_ID, options=windows, value="three_year",
+                                   clearable=False, searchable=False,
+                                   className="window-choice")],
                      className="control"),
             html.Div(_dots_block(days, card, "three_year"), id=DOTS_ID),
         ]),

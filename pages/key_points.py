@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components.downloads import board_pack_panel
 from components.scorecard import scorecard_section
 from webapp import context, shell
 from webapp.views import for_scorecard
@@ -20,7 +21,17 @@ def layout(as_at=None, **_):
     asked = check_as_at(as_at, wh.months())
     if asked.error:
         return shell.as_at_problem(asked.error, "/")
-    return ctx.cached(("key-points", asked.month), lambda: _build(ctx, asked))
+    page = ctx.cached(("key-points", asked.month), lambda: _build(ctx, asked))
+    # The export panel depends on who is asking, so it is not cached with the page.
+    return html.Div([page, board_pack_panel(asked.param, can_private=_can_private())])
+
+
+def _can_private() -> bool:
+    try:
+        from webapp.auth import current_user
+        return current_user().role in ("editor", "admin")
+    except Exception:  # noqa: BLE001 - no sign-in configured: public exports only
+        return False
 
 
 def _build(ctx, asked):

@@ -34,7 +34,7 @@ def layout(as_at=None, section=None, **_):
         month = months[0] if months else None
     options = _section_options(wh.catalogue)
     section = section if section in {o["value"] for o in options} else OVERALL
-    return html.Main([
+    return html.Div([
         html.H1("Key points to note"),
         html.P("Write what the board should notice this month. Start from the draft written "
                "from the figures, then edit: Markdown is allowed (- for a bullet, **bold**)."),

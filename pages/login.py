@@ -41,12 +41,12 @@ def user_bar() -> html.Div:
     return html.Div(parts, className="user-bar")
 
 
-def access_denied(role: str, path: str) -> html.Main:
+def access_denied(role: str, path: str) -> html.Div:
     """What a user without `role` sees instead of a page's controls."""
     user = current_user()
     who = (f"You are signed in as {user.name}, a {user.role}."
            if user.signed_in else "You are not signed in.")
-    return html.Main([
+    return html.Div([
         html.H1(f"You need {role} access"),
         html.P(f"This page is for {role}s: people who {ROLE_TEXT[role]}. {who}",
                id="access-denied"),
@@ -70,7 +70,7 @@ def layout(failed=None, next=None, **_):  # noqa: A002 - `next` is the query par
                  else "You are not signed in: you can read the dashboard as a viewer.",
                  id="login-now")
     if mode == "header":
-        return html.Main([html.H1("Sign in"), now, html.P(
+        return html.Div([html.H1("Sign in"), now, html.P(
             "You are signed in by the council's single sign-on. To change your role, ask an "
             "admin.")])
     if mode == "demo":
@@ -81,8 +81,8 @@ def layout(failed=None, next=None, **_):  # noqa: A002 - `next` is the query par
                               html.Span(f" can {ROLE_TEXT[role]}")],
                              action="/auth/sign-in", method="POST")
                    for role in ("viewer", "editor", "admin")]
-        return html.Main([html.H1("Demo sign-in"), demo_banner(), now, *buttons])
-    return html.Main([
+        return html.Div([html.H1("Demo sign-in"), demo_banner(), now, *buttons])
+    return html.Div([
         html.H1("Sign in"), now,
         html.P("That user name and password do not match. Try again, or ask an admin to reset "
                "your password.", role="alert", id="login-failed") if failed else None,

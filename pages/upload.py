@@ -30,7 +30,7 @@ def _table(id_, columns, **kw):
 def layout(**_):
     if not current_user().has("editor"):
         return access_denied("editor", "/upload")
-    return html.Main([
+    return html.Div([
         html.H1("Upload the month's figures"),
         html.P(["CSV or Excel (.xlsx) files, ", html.Strong(f"up to {ul.MAX_FILE_TEXT} each"),
                 ". The files are checked and you see what would change; nothing is loaded "

@@ -37,10 +37,21 @@ def _previous_values(config, frame: pd.DataFrame) -> pd.DataFrame | None:
     if frame is None or frame.empty or not config.warehouse_path.exists():
         return None
     import duckdb
+    # Only the file's indicators and areas, from the month before its first month: on a
+    # national warehouse this is thousands of rows, not a million.
+    months = frame[frame.period_type == "month"]
+    if months.empty:
+        return None
+    since = (pd.Timestamp(months.period_start.min()) - pd.DateOffset(months=1)).date()
+    until = pd.Timestamp(months.period_end.max()).date()
     con = duckdb.connect(str(config.warehouse_path), read_only=True)
     try:
-        return con.execute("SELECT * FROM observations WHERE indicator_code IN "
-                           "(SELECT unnest(?))", [sorted(frame.indicator_code.unique())]).df()
+        return con.execute(
+            "SELECT * FROM observations WHERE period_type = 'month' "
+            "AND indicator_code IN (SELECT unnest(?)) AND area_code IN (SELECT unnest(?)) "
+            "AND period_start >= ? AND period_end <= ?",
+            [sorted(months.indicator_code.unique()), sorted(months.area_code.unique()),
+             since, until]).df()
     finally:
         con.close()
 
@@ -105,6 +116,14 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
                                     kind=kind, sheet=sheet, today=today, previous=previous)
         cf = CheckedFile(file_name, data, parsed.kind, parsed.frame, list(parsed.problems),
                          rows_read=parsed.rows_read, sha256=sha)
+        if not cf.errors and (cf.frame is None or cf.frame.empty):
+            from pipelines.validate import Problem
+            cf.problems.append(Problem(
+                file=file_name, row=None, column=None, value=None,
+                expected="at least one row with an indicator, a period and a figure",
+                severity="error",
+                message=f"{file_name}: no figures found (the file has headings but no rows "
+                        "with a value, so there is nothing to load)."))
     if not cf.errors and cf.frame is not None:
         cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=sha)
     return cf

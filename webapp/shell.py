@@ -21,8 +21,30 @@ def header(pathname: str | None, search: str | None):
     months = ctx.warehouse.months()
     asked = query_params(search).get("as_at")
     as_at = check_as_at(asked, months)
-    return shell_parts.page_header(ctx.config.name, as_at.month, months, ctx.config.is_sample,
-                                   current_path=pathname or "/")
+    top = shell_parts.page_header(ctx.config.name, as_at.month, months, ctx.config.is_sample,
+                                  current_path=pathname or "/")
+    return html.Div([top, user_links(as_at.param)])  # the skip link stays first
+
+
+def user_links(as_at_param=None):
+    """Who is signed in, and the insight team's pages for those allowed to use them."""
+    try:
+        from pages.login import user_bar
+        from webapp.auth import current_user
+        user = current_user()
+        bar = user_bar()
+    except Exception:  # noqa: BLE001 - sign-in not configured for this app
+        return None
+    links = []
+    if user.role in ("editor", "admin"):
+        links += [dcc.Link("Upload figures", href="/upload"),
+                  dcc.Link("Write key points",
+                           href=href("/key-points/edit", as_at_param))]
+    if user.role == "admin":
+        links.append(dcc.Link("Admin", href="/admin"))
+    return html.Aside([bar, html.Nav(links, className="team-links",
+                                     **{"aria-label": "Insight team"}) if links else None],
+                      className="user-strip no-print", **{"aria-label": "Your account"})
 
 
 def app_layout():

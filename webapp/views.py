@@ -13,6 +13,7 @@ import re
 import pandas as pd
 from dash import dcc, html
 
+from components.downloads import chart_downloads
 from components.bar_chart import attainment_rows, attainment_table, breakdown_figure, category_label
 from components.formatting import format_count, format_value_or_reason, is_missing, month_label
 from components.layout import chart_block, small_cohort_warning
@@ -26,6 +27,10 @@ _CONTEXT_FIGURE = re.compile(r":\s*(-?\d+(?:\.\d+)?)\s*%?\.?\s*$")
 
 
 # ------------------------------------------------------------------ pure helpers
+def _month_text(as_at) -> str | None:
+    return as_at.strftime("%Y-%m") if hasattr(as_at, "strftime") else as_at
+
+
 def context_figure(text: str | None) -> float | None:
     """The all-children figure at the end of a catalogue `context` sentence
     ('All children in the area, 2016: 53%.' -> 53.0); None when it has none."""
@@ -126,6 +131,7 @@ def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool =
     if link:
         notes.append(html.P(dcc.Link(f"More about {ind.title[:1].lower() + ind.title[1:]}",
                                      href=indicator_href(ind.code, as_at), className="more-link")))
+    notes.append(chart_downloads(ind.code, _month_text(as_at), label=f"the {ind.title} chart"))
     return chart_block(fig, chart_summary(ind, summary, config.name),
                        data_table(ind, series, id=f"table-{ind.code}"),
                        id=f"trend-{ind.code}", heading=headline(ind, summary),
@@ -157,7 +163,10 @@ def breakdown_blocks(ind, wh, config, as_at, *, heading_level: int = 2) -> list[
         heading = f"{ind.title} by {dim_label}, last {BREAKDOWN_MONTHS} months"
         blocks.append(chart_block(fig, breakdown_summary(ind, part, dim_label), table,
                                   id=f"breakdown-{ind.code}-{dim}".replace("_", "-"),
-                                  heading=heading, heading_level=heading_level))
+                                  heading=heading, heading_level=heading_level,
+                                  notes=[chart_downloads(ind.code, _month_text(as_at),
+                                                         chart="breakdown",
+                                                         label=f"the {heading} chart")]))
     return blocks
 
 

@@ -79,7 +79,7 @@ def test_the_adoption_page_shows_the_warehouse_figures(dash_duo, app, config):
     assert summary.startswith("Of the 5 children adopted in 2015-16 to 2017-18")
     assert "3 waited longer than 426 days" in summary
     # choosing the last completed year (2016-17: C2, C3, C4) redraws it
-    dash_duo.find_element("#adoption-window input[value='single_year']").click()
+    dash_duo.select_dcc_dropdown("#adoption-window", value="Last completed year (2016-17)")
     dash_duo.wait_for_contains_text("#adoption-dots-summary",
                                     "Of the 3 children adopted in 2016-17")
 

@@ -80,8 +80,6 @@ def test_broken_file_is_refused_and_nothing_changes(config, name):
     assert warehouse_bytes(config) == before
 
 
-@pytest.mark.xfail(strict=True, reason="validate reports no error for a file without rows of "
-                   "figures (the upload page refuses it); asked of the ingestion owner")
 def test_header_only_is_an_error_in_the_checks_themselves(config):
     checked = check_files([("header_only.csv", (BROKEN / "header_only.csv").read_bytes())],
                           config=config)

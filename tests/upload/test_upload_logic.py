@@ -91,7 +91,8 @@ def test_the_same_file_twice_says_nothing_would_change(config):
 def test_header_only_file_cannot_be_committed(config):
     checked = check_files([("h.csv", b"indicator_code,period,value\n")], config=config)
     text, ok = ul.check_status(checked)
-    assert not ok and "no figures found" in text
+    assert not ok and "nothing can be loaded" in text
+    assert "no figures found" in checked[0].errors[0].message
 
 
 def test_errors_block_commit_and_are_listed_first(config):
