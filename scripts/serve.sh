@@ -3,6 +3,16 @@
 # Safe to run again: the install is incremental and the sample loads idempotently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Chart images need Chromium (kaleido) and PDF packs LibreOffice: installed when we can
+# (root or sudo); without them the dashboard works and those exports say what is missing.
+if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="none"; fi
+  if [ "$SUDO" != none ] && command -v apt-get >/dev/null; then
+    $SUDO apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      chromium libreoffice-writer-nogui >/dev/null || echo "Could not install chromium/libreoffice: image and PDF exports will say so."
+  fi
+fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e .

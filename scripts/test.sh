@@ -3,10 +3,13 @@
 # browser tests) and run the whole suite. Safe to run again. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+# Chromium + chromedriver: browser tests and chart images (kaleido); LibreOffice: PDF packs.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+   || ! command -v soffice >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    chromium chromium-driver libreoffice-writer-nogui >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null

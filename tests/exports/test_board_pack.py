@@ -171,3 +171,16 @@ def test_pdf_without_libreoffice_says_which_package(sample_config, tmp_path, cap
     assert export_board_pack(sample_config, None, "pdf", "public", tmp_path / "p.pdf") == 1
     assert "libreoffice-writer" in capsys.readouterr().err
     assert not (tmp_path / "p.pdf").exists()
+
+
+def test_pdf_board_pack_keeps_headings_as_bookmarks(sample_config, tmp_path, capsys):
+    """With LibreOffice installed (the test command installs it), the PDF pack is a real PDF
+    whose outline (bookmarks) carries the Word headings."""
+    import shutil
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (scripts/test.sh installs it)")
+    from exports.board_pack import build_board_pack_bytes as build
+    data = build(sample_config, SMALL_MONTH, "pdf", "public",
+                 codes=["CLA_NUMBER", "HEALTH_CHECKS_PCT"])
+    assert data.startswith(b"%PDF")
+    assert b"/Outlines" in data
