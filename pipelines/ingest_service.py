@@ -108,13 +108,16 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
     else:
         parsed = parse_file(data, file_name, catalogue=catalogue, config=config, kind=kind,
                             sheet=sheet, today=today)
-        previous = None
+        problems = list(parsed.problems)
         if parsed.ok and parsed.frame is not None and not parsed.frame.empty:
+            # "More than 10 points since last month" needs the warehouse: checked here on
+            # the parsed frame rather than by reading the file a second time.
+            from pipelines.validate import _big_changes, sort_problems
             previous = _previous_values(config, parsed.frame)
             if previous is not None and len(previous):
-                parsed = parse_file(data, file_name, catalogue=catalogue, config=config,
-                                    kind=kind, sheet=sheet, today=today, previous=previous)
-        cf = CheckedFile(file_name, data, parsed.kind, parsed.frame, list(parsed.problems),
+                problems = sort_problems(problems + _big_changes(parsed.frame, previous,
+                                                                 file_name, catalogue))
+        cf = CheckedFile(file_name, data, parsed.kind, parsed.frame, problems,
                          rows_read=parsed.rows_read, sha256=sha)
         if not cf.errors and (cf.frame is None or cf.frame.empty):
             from pipelines.validate import Problem

@@ -224,6 +224,9 @@ def init_auth(server, config) -> None:
     """Secret key, body-size cap and the sign-in, sign-out and archived-file routes."""
     from flask import abort, redirect, request, send_file, session
 
+    if "lacdash_sign_in" in server.view_functions:  # already set up for this server
+        server.config["LACDASH_CONFIG"] = config
+        return
     mode = auth_mode(config)
     server.config["LACDASH_CONFIG"] = config
     server.secret_key = secret_key(config)

@@ -112,3 +112,15 @@ def test_console_script_is_installed():
     exe = Path(sys.executable).parent / "lacdash"
     out = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "ingest" in out.stdout and "export" in out.stdout
+
+
+def test_a_big_change_since_last_month_is_a_warning_not_an_error(wolves_config, tmp_path,
+                                                                  capsys):
+    cfg = str(wolves_config.config_path)
+    jan, feb = tmp_path / "jan.csv", tmp_path / "feb.csv"
+    jan.write_text(GOOD)
+    feb.write_text("Indicator Code,Month,Value\nCL_EET_PCT,Feb-18,75%\n")
+    assert run(capsys, "ingest", str(jan), "--config", cfg)[0] == 0
+    rc, out, _ = run(capsys, "ingest", str(feb), "--config", cfg)
+    assert rc == 0 and "warning" in out and "+14.0 points since Jan 2018" in out
+    assert "loaded as upload 2" in out
