@@ -368,3 +368,37 @@ def waiting_summary(counts: pd.DataFrame, threshold: int, as_at) -> str:
     verb = "was" if total == 1 else "were"
     return (f"On {when}, {_children(total)} in these records {verb} waiting to be adopted; "
             f"{over} of them had been in care for more than {threshold} days.")
+
+
+# --- downloads ------------------------------------------------------------------------------------
+
+def adoption_downloads(chart: str, as_at: str | None, *, window: str | None = None,
+                       label: str = "this chart", mode: str = "public") -> html.P:
+    """PNG/SVG of an adoption chart and XLSX/CSV of its figures (routes
+    /export/adoption/<chart>.<ext>), in the stated mode, as `components.downloads` does."""
+    from urllib.parse import urlencode
+    params = {k: v for k, v in {"as_at": as_at, "mode": mode,
+                                "window": window if window != "three_year" else None}.items() if v}
+    q = "?" + urlencode(params) if params else ""
+    links = [("PNG image", "png"), ("SVG image", "svg"), ("Excel figures", "xlsx"),
+             ("CSV figures", "csv")]
+    items = []
+    for i, (text, ext) in enumerate(links):
+        if i:
+            items.append(" · ")
+        items.append(html.A(text, href=f"/export/adoption/{chart}.{ext}{q}", download="",
+                            **{"aria-label": f"Download {label} as {text} ({mode} version)"}))
+    return html.P(["Download ", *items, html.Span(f" ({mode} version)", className="secondary")],
+                  className="downloads", id=f"adoption-{chart}-downloads")
+
+
+def loaded_figures_table(rows: list[dict]) -> html.Table:
+    """Adoption figures held as indicators (e.g. loaded directly in a monthly extract) when
+    there are no child-level records: `rows` of {title, period, value, children} texts."""
+    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in
+                               ["Measure", "Period", "Figure", "Children"]]))
+    body = html.Tbody([html.Tr([html.Th(r["title"], scope="row"), html.Td(r["period"]),
+                                html.Td(r["value"], className="num"),
+                                html.Td(r["children"], className="num")]) for r in rows])
+    return html.Table([html.Caption("Adoption figures loaded as indicators, latest month"),
+                       head, body], className="data-table", id="adoption-loaded-figures")

@@ -19,6 +19,9 @@ dash.register_page(__name__, path="/adoption", name="Adoption", order=7,
 WINDOW_ID = "adoption-window"
 AS_AT_STORE = "adoption-as-at"
 DOTS_ID = "adoption-dots-block"
+# The figures computed from the records, which a monthly extract may also carry directly.
+COMPUTED_CODES = ("A1_DAYS_3YR", "A1_DAYS_1YR", "A1_WITHIN_PCT", "A2_DAYS_3YR", "A2_DAYS_1YR",
+                  "A10_DAYS_3YR", "A10_DAYS_1YR")
 
 
 def _children():
@@ -31,15 +34,58 @@ def _thresholds():
     return adoption.catalogue_thresholds(context.get_catalogue())
 
 
+def _no_records_message():
+    columns = ", ".join(adoption.ADOPTION_COLUMNS)
+    return html.Div([
+        html.P("No adoption records are loaded, so the adoption scorecard, each child's wait "
+               "and the children waiting cannot be shown."),
+        html.P(["To load them, save the adoption team's records with one row per child and "
+                "the columns ", html.Code(columns),
+                " (other spellings of these load too), then run ",
+                html.Code("lacdash ingest adoption.csv"), " or use the ",
+                dcc.Link("upload page", href="/upload"), "."]),
+    ], className="message", id="page-message")
+
+
+def _loaded_figures(wh, month):
+    """The computed adoption indicators the warehouse holds anyway (loaded directly)."""
+    cat = context.get_catalogue()
+    rows = []
+    for code in COMPUTED_CODES:
+        if code not in cat:
+            continue
+        ind = cat.get(code)
+        s = wh.summary(code, month)
+        if s.get("value") is None:
+            continue
+        den = s.get("denominator")
+        rows.append({"title": ind.title, "period": str(s.get("period") or ""),
+                     "value": ind.format_value(s["value"]),
+                     "children": "" if den is None else f"{int(den):,}"})
+    if not rows:
+        return None
+    return html.Section([
+        html.H2("Adoption figures loaded directly", id="adoption-loaded-heading"),
+        html.P("These figures were loaded as indicators (not worked out here from child-level "
+               "records), so they cannot be explained child by child.", className="chart-summary"),
+        html.Div(ac.loaded_figures_table(rows), className="table-wrap"),
+    ], className="chart-block", id="adoption-loaded",
+        **{"aria-labelledby": "adoption-loaded-heading"})
+
+
 def _dots_block(days, card: dict, window: str):
     w = card["A1"][window]
     t = card["A1"]["threshold"]
+    as_at = card["as_at"]
     dots = ac.child_dots(days, w["start"], w["end"], t)
     label = w["label"] if window != "year_to_date" else \
         f"{w['label']} (to {w['end']:%-d %B %Y})"
+    heading = "How long each adopted child waited (A1)"
+    downloads = ac.adoption_downloads("dots", f"{as_at:%Y-%m}", window=window,
+                                      label=f"the chart of {heading[0].lower() + heading[1:]}")
     return chart_block(ac.child_dots_figure(dots, t), ac.child_dots_summary(dots, t, label),
-                       ac.child_dots_table(dots, t), id="adoption-dots",
-                       heading="How long each adopted child waited (A1)")
+                       ac.child_dots_table(dots, t), id="adoption-dots", heading=heading,
+                       notes=[downloads])
 
 
 def layout(as_at=None, **_):
@@ -54,9 +100,13 @@ def layout(as_at=None, **_):
     a1 = wh.series("A1_DAYS_3YR", month)
     a10 = wh.series("A10_DAYS_3YR", month)
     rolling = ac.rolling_frame(a1, a10, lambda d: adoption.thresholds_for(thresholds, d)["A1"])
+    month_text = f"{month:%Y-%m}"
     rolling_block = chart_block(ac.rolling_figure(rolling), ac.rolling_summary(rolling),
                                 ac.rolling_table(rolling), id="adoption-rolling",
-                                heading="A1 and A10 3-year averages against the threshold")
+                                heading="A1 and A10 3-year averages against the threshold",
+                                notes=[ac.adoption_downloads(
+                                    "rolling", month_text,
+                                    label="the chart of A1 and A10 3-year averages")])
 
     top = [html.H1(f"Adoption as at {month:%B %Y}", id="page-title"),
            html.P("The adoption scorecard is calculated from the adoption team's child-level "
@@ -72,11 +122,14 @@ def layout(as_at=None, **_):
             views.annual_table_block(cat.section("adoption").indicators, wh, context.get_config(),
                                      month, "Adoption: latest published results beside England")]
     if days is None:
+        # A warehouse of monthly extracts only: say how to load the records, and still show
+        # any adoption figures that were loaded directly as indicators.
+        has_rolling = rolling[["a1", "a10"]].notna().any().any() if len(rolling) else False
         return html.Div(top + [
-            html.P("No adoption records are loaded yet, so the scorecard and each child's wait "
-                   "cannot be shown. Load the adoption records file (lacdash ingest).",
-                   className="message", id="page-message"),
-            rolling_block, *tail], className="section-page adoption-page")
+            _no_records_message(),
+            _loaded_figures(wh, month),
+            rolling_block if has_rolling else None,
+            *tail], className="section-page adoption-page")
 
     card = adoption.scorecard(days, month, thresholds)
     n3 = card["A1"]["three_year"]["n"]
@@ -84,7 +137,10 @@ def layout(as_at=None, **_):
     t = card["A1"]["threshold"]
     waiting_block = chart_block(ac.waiting_figure(counts), ac.waiting_summary(counts, t, month),
                                 ac.waiting_table(counts), id="adoption-waiting",
-                                heading="Children waiting to be adopted, and for how long")
+                                heading="Children waiting to be adopted, and for how long",
+                                notes=[ac.adoption_downloads(
+                                    "waiting", month_text,
+                                    label="the chart of children waiting to be adopted")])
     windows = [{"label": f"{ac.WINDOWS[k]} ({card['A1'][k]['label']})", "value": k}
                for k in ("three_year", "single_year", "year_to_date", "previous_three_year")]
     return html.Div(top + [
@@ -119,5 +175,7 @@ def layout(as_at=None, **_):
                prevent_initial_call=True)
 def _choose_window(window, as_at):
     days = _children()
+    if days is None:  # the records were removed since the page was drawn
+        return _no_records_message()
     card = adoption.scorecard(days, pd.Timestamp(as_at).date(), _thresholds())
     return _dots_block(days, card, window or "three_year")

@@ -3,6 +3,8 @@
     /export/chart/<CODE>.<png|svg>?as_at=YYYY-MM&mode=public|private&chart=trend|breakdown
     /export/data/<CODE>.<xlsx|csv>?as_at=YYYY-MM&mode=public|private
     /export/board-pack.<docx|pptx|xlsx|pdf>?as_at=YYYY-MM&mode=public|private&codes=A,B
+    /export/adoption/<rolling|dots|waiting>.<png|svg|xlsx|csv>?as_at=YYYY-MM&mode=public|private
+        (&window=three_year|single_year|year_to_date|previous_three_year for dots)
 
 Mode defaults to public (small numbers suppressed). Problems come back as a short plain-text
 message with a 4xx/503 status, never a stack trace.
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from exports.adoption_export import (adoption_chart_bytes, adoption_data_bytes,
+                                     adoption_filename)
 from exports.board_pack import (MEDIA_TYPES, board_pack_filename, build_board_pack_bytes,
                                 chart_bytes, data_bytes)
 from exports.content import ExportInputError
@@ -59,7 +63,8 @@ def register_export_routes(server, get_warehouse_fn, authorise_private=None) -> 
                     authorise_private()
                 return fn(*args, **kwargs)
             except ExportInputError as exc:
-                return _plain(str(exc), 404 if "Unknown indicator" in str(exc) else 400)
+                unknown = str(exc).startswith(("Unknown indicator", "Unknown adoption chart"))
+                return _plain(str(exc), 404 if unknown else 400)
             except ValueError as exc:
                 return _plain(str(exc), 400)
             except ExportError as exc:
@@ -98,6 +103,21 @@ def register_export_routes(server, get_warehouse_fn, authorise_private=None) -> 
         d = wh.resolve_as_at(as_at)
         return _download(out, board_pack_filename(wh.config.name, d, ext.lower(), mode), ext.lower())
 
+    @guarded
+    def adoption_chart(name):
+        chart, ext = _split(name)
+        as_at, mode = _params()
+        window = request.args.get("window") or "three_year"
+        if ext not in ("png", "svg", "xlsx", "csv"):
+            raise ExportInputError(f"'{ext}' is not a format for an adoption chart: use png, "
+                                   "svg, xlsx or csv")
+        wh = get_warehouse_fn()
+        build = adoption_chart_bytes if ext in ("png", "svg") else adoption_data_bytes
+        out = build(wh, chart, ext, as_at, mode, window=window)
+        return _download(out, adoption_filename(chart.lower(), wh.resolve_as_at(as_at), ext,
+                                                mode, window), ext)
+
     server.add_url_rule("/export/chart/<name>", view_func=chart, methods=["GET"])
     server.add_url_rule("/export/data/<name>", view_func=data, methods=["GET"])
     server.add_url_rule("/export/board-pack.<ext>", view_func=board_pack, methods=["GET"])
+    server.add_url_rule("/export/adoption/<name>", view_func=adoption_chart, methods=["GET"])

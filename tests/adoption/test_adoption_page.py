@@ -110,3 +110,53 @@ def test_waits_are_banded_with_the_threshold_as_an_edge_and_ages_are_banded():
     assert age_band("2017-01-31", "2018-01-30") == "under 1"
     assert age_band("2017-01-31", "2018-01-31") == "1 to 4"
     assert age_band(None, "2018-01-31") == "not recorded"
+
+
+# --- a warehouse of monthly extracts only -----------------------------------------------------
+
+MONTHLY_ONLY = (b"indicator_code,period,value,numerator,denominator,status\n"
+                b"CLA_NUMBER,2018-01,500,,,final\n"
+                b"A1_DAYS_3YR,2018-01,480,,25,final\n"
+                b"A10_DAYS_3YR,2018-01,430,,25,final\n")
+
+
+@pytest.fixture
+def monthly_only_app(tmp_path):
+    """An app on a warehouse with a monthly extract (carrying A1/A10 directly) and no
+    adoption records."""
+    from app import create_app
+    cfg = load_config(CONFIG).with_warehouse(tmp_path / "w.duckdb")
+    checked = check_files([("monthly.csv", MONTHLY_ONLY)], config=cfg)
+    assert checked[0].errors == []
+    commit_checked(checked, config=cfg)
+    assert len(Warehouse(cfg).adoption_children()) == 0
+    return create_app(cfg)
+
+
+def test_without_adoption_records_the_page_says_how_to_load_them(monthly_only_app):
+    text = page_json(monthly_only_app, "2018-01")
+    assert "No adoption records are loaded" in text
+    for column in ("child_id", "date_entered_care", "date_adoption_order"):
+        assert column in text  # the template's columns
+    assert "lacdash ingest adoption.csv" in text and "/upload" in text
+    # the figures loaded directly as indicators are still shown
+    assert "Adoption figures loaded directly" in text
+    assert "480 days" in text and "430 days" in text
+
+
+def test_choosing_a_window_without_adoption_records_says_so_rather_than_failing(monthly_only_app):
+    from pages.adoption import _choose_window
+    with monthly_only_app.server.app_context():
+        out = _choose_window("single_year", "2018-01-31")
+    assert "No adoption records are loaded" in json.dumps(out.to_plotly_json(), default=str)
+
+
+def test_each_adoption_chart_has_download_links(app):
+    text = page_json(app, "2018-01")
+    for chart in ("rolling", "dots", "waiting"):
+        for ext in ("png", "svg", "xlsx", "csv"):
+            assert f"/export/adoption/{chart}.{ext}?as_at=2018-01&mode=public" in text
+    from pages.adoption import _choose_window
+    with app.server.app_context():
+        out = json.dumps(_choose_window("single_year", "2018-01-31").to_plotly_json(), default=str)
+    assert "/export/adoption/dots.png?as_at=2018-01&mode=public&window=single_year" in out
