@@ -99,19 +99,14 @@ def warm_up(app: Dash) -> None:
     """Build the latest month's pages once, so the first board member does not wait for
     them (pages are cached per warehouse file version). Best effort: a page that fails here
     shows its error when it is requested."""
+    # The key points and section pages only: warming all ~45 indicator pages too kept a
+    # worker's CPU busy for a minute after start (they build on demand in ~0.3 s each).
     paths = {"/"} | {f"/{s.slug}" for s in context.get_catalogue().sections}
-    indicator_page = sys.modules.get("pages.indicator")
     with app.server.test_request_context("/"):
         for page in list(dash.page_registry.values()):
             if page["path"] in paths and callable(page.get("layout")):
                 try:
                     page["layout"]()
-                except Exception:  # noqa: BLE001
-                    pass
-        if indicator_page is not None:
-            for code in context.get_catalogue().codes:
-                try:
-                    indicator_page.layout(code=code)
                 except Exception:  # noqa: BLE001
                     pass
 

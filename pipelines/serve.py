@@ -14,7 +14,10 @@ from pipelines.config import PROJECT_ROOT
 
 def gunicorn_argv(config, host: str, port: int, workers: int) -> list[str]:
     exe = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-    return [exe, "--workers", str(workers), "--bind", f"{host}:{port}",
+    # Threads in each worker: a slow request (a board pack takes ~20 s) must not hold up
+    # the board members' page views behind it. Each thread has its own DuckDB cursor.
+    return [exe, "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
+            "--bind", f"{host}:{port}",
             "--chdir", str(PROJECT_ROOT), "--timeout", "120", "--graceful-timeout", "10",
             "--access-logfile", "-", "app:server"]
 
