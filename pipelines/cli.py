@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=int(os.environ.get("LACDASH_WORKERS", 3)))
     _common(p)
 
+    p = sub.add_parser("user", help="add a user or change their role (users file)")
+    p.add_argument("name")
+    p.add_argument("--role", choices=["viewer", "editor", "admin"], required=True)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input (else you are asked for it "
+                        "in local sign-in mode)")
+    _common(p)
+
     p = sub.add_parser("export", help="the board pack as at a month")
     p.add_argument("--as-at", help="YYYY-MM (default: the latest month)")
     p.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], default="docx")
@@ -218,9 +226,25 @@ def cmd_export(args, config) -> int:
                              out=Path(args.out))
 
 
+def cmd_user(args, config) -> int:
+    # The users file belongs to the web app's sign-in; this is how the first admin is made.
+    from webapp.auth import AuthError, auth_mode, set_user
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif auth_mode(config) == "local":
+        import getpass as gp
+        password = gp.getpass(f"Password for {args.name} (10 characters or more): ")
+    try:
+        print(set_user(config, args.name, args.role, password))
+    except AuthError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "show": cmd_show, "history": cmd_history,
             "revert": cmd_revert, "sample": cmd_sample, "serve": cmd_serve,
-            "export": cmd_export}
+            "export": cmd_export, "user": cmd_user}
 
 if __name__ == "__main__":
     sys.exit(main())

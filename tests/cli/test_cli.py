@@ -124,3 +124,22 @@ def test_a_big_change_since_last_month_is_a_warning_not_an_error(wolves_config, 
     rc, out, _ = run(capsys, "ingest", str(feb), "--config", cfg)
     assert rc == 0 and "warning" in out and "+14.0 points since Jan 2018" in out
     assert "loaded as upload 2" in out
+
+
+def test_user_command_makes_the_first_admin_for_local_sign_in(tmp_path, capsys, monkeypatch):
+    from tests.conftest import WOLVES_TOML
+    from webapp.auth import verify_password
+    cfg_path = tmp_path / "config.toml"
+    cfg_path.write_text(WOLVES_TOML + '\n[auth]\nmode = "local"\nusers_file = "users.toml"\n')
+    import io
+    monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery\n"))
+    rc, out, _ = run(capsys, "user", "helena", "--role", "admin", "--password-stdin",
+                     "--config", str(cfg_path))
+    assert rc == 0 and "added helena as admin" in out
+    cfg = load_config(cfg_path)
+    assert verify_password(cfg, "helena", "correct horse battery").role == "admin"
+    assert verify_password(cfg, "helena", "wrong") is None
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    rc, _, err = run(capsys, "user", "amy", "--role", "editor", "--password-stdin",
+                     "--config", str(cfg_path))
+    assert rc == 2 and "10 characters" in err
