@@ -22,7 +22,7 @@ from components import adoption_charts as ac
 from components import theme
 from components.formatting import month_label
 from exports import images
-from exports.content import ExportInputError, header_lines
+from exports.content import ExportInputError, header_lines, resolve_as_at
 from exports.suppression import NOTE, PRIVATE, PUBLIC, SUPPRESSED, check_mode, is_small, \
     suppress_frame
 from exports.tables_export import to_csv_bytes, to_xlsx_bytes
@@ -60,16 +60,6 @@ def _check(value: str, allowed, what: str) -> str:
     if v not in allowed:
         raise ExportInputError(f"Unknown adoption {what} '{value}': use {', '.join(allowed)}")
     return v
-
-
-def _resolve(wh, as_at) -> date:
-    try:
-        d = wh.resolve_as_at(as_at)
-    except ValueError as exc:
-        raise ExportInputError(str(exc)) from None
-    if d is None:
-        raise ExportInputError("The warehouse has no monthly figures yet: load some first.")
-    return d
 
 
 def _children(wh, what: str) -> pd.DataFrame:
@@ -265,7 +255,7 @@ def adoption_chart(wh, chart: str, as_at=None, mode: str = PUBLIC, *,
     """The chart and its data as at a month ("YYYY-MM", a date or None for the latest)."""
     chart = _check(chart, CHARTS, "chart")
     mode = check_mode(mode)
-    d = _resolve(wh, as_at)
+    d = resolve_as_at(wh, as_at)
     if chart == "rolling":
         return rolling_chart(wh, d, mode)
     if chart == "dots":

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from exports import images
-from exports.content import (ExportInputError, Pack, build_item, build_pack, chart_data,
+from exports.content import (ExportInputError, resolve_as_at, Pack, build_item, build_pack, chart_data,
                              header_lines, summary_row)
 from exports.images import ExportError
 from exports.suppression import NOTE, PRIVATE, check_mode
@@ -141,7 +141,7 @@ def chart_bytes(config, code: str, fmt: str = "png", as_at=None, mode: str = "pu
     """One chart as PNG or SVG, with its title, subtitle, source and notes inside."""
     fmt = _check_fmt(fmt, images.FORMATS)
     wh = _warehouse(config)
-    d = _resolve(wh, as_at)
+    d = resolve_as_at(wh, as_at)
     item = build_item(wh, code, d, check_mode(mode))
     figs = {kind: fig for kind, fig, _ in item.figures}
     if chart not in figs:
@@ -154,7 +154,7 @@ def data_bytes(config, code: str, fmt: str = "xlsx", as_at=None, mode: str = "pu
     fmt = _check_fmt(fmt, ("xlsx", "csv"))
     mode = check_mode(mode)
     wh = _warehouse(config)
-    d = _resolve(wh, as_at)
+    d = resolve_as_at(wh, as_at)
     item = build_item(wh, code, d, mode, figures=False)
     ind = item.indicator
     lines = header_lines(f"{ind.title} ({ind.code})", wh.config.name, d, mode, wh.is_sample())
@@ -167,11 +167,3 @@ def data_bytes(config, code: str, fmt: str = "xlsx", as_at=None, mode: str = "pu
                           ("Latest", lines, summary)])
 
 
-def _resolve(wh, as_at):
-    try:
-        d = wh.resolve_as_at(as_at)
-    except ValueError as exc:
-        raise ExportInputError(str(exc)) from None
-    if d is None:
-        raise ExportInputError("The warehouse has no monthly figures yet: load some first.")
-    return d

@@ -165,7 +165,8 @@ COMPARISON_HEADER = ["Figure", "Period", "Value", "Children"]
 
 # ---------------------------------------------------------------- gathering
 
-def _resolve(wh, as_at) -> date:
+def resolve_as_at(wh, as_at) -> date:
+    """The month an export is as at; a plain ExportInputError when it cannot be."""
     try:
         d = wh.resolve_as_at(as_at)
     except ValueError as exc:
@@ -253,7 +254,7 @@ def build_pack(wh, as_at=None, mode: str = PUBLIC, *, figures: bool = True,
     """The board pack's content as at a month (default the latest). `on_figure(fig)` is
     called as each chart is made (to start drawing it while the rest are built)."""
     mode = check_mode(mode)
-    d = _resolve(wh, as_at)
+    d = resolve_as_at(wh, as_at)
     sections = []
     for sec in wh.catalogue.sections:
         items = [build_item(wh, i.code, d, mode, figures=figures, on_figure=on_figure)
