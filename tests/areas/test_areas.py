@@ -10,7 +10,7 @@ from pipelines.areas import (
     AreasError, SN, all_las, area_name, las_in_region, load_areas, region_of, resolve_area,
 )
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "indicators.md"
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "indicators.md"
 
 # Wolverhampton's statistical neighbours with the ONS codes the DfE uses for them.
 SN_CODES = {
