@@ -38,6 +38,7 @@ class Item:
     text: str
     commentary: str | None = None
     figures: list[tuple[str, go.Figure, str]] = field(default_factory=list)  # (kind, fig, alt)
+    titles: dict[str, str] = field(default_factory=dict)  # kind -> title, where not the headline
 
     @property
     def any_suppressed(self) -> bool:
@@ -48,6 +49,15 @@ class Item:
 
 
 @dataclass
+class Scorecard:
+    """The adoption scorecard as the report lays it out, as table rows after suppression
+    (`COMPARISON_HEADER` columns: what, period, figure, children)."""
+    caption: str
+    text: str
+    rows: list[list[str]]
+
+
+@dataclass
 class SectionPart:
     id: str
     slug: str
@@ -55,6 +65,7 @@ class SectionPart:
     summary: str
     commentary: str | None
     items: list[Item]
+    scorecard: Scorecard | None = None
 
 
 @dataclass
@@ -221,6 +232,140 @@ def breakdown_alt(ind, bd: pd.DataFrame, authority: str, as_at: date) -> str:
             f"{pd.Timestamp(as_at):%B %Y}. In {when}: " + ", ".join(parts) + ".")
 
 
+# ---------------------------------------------------------------- adoption
+
+ADOPTION_SECTION = "adoption"
+# The adoption charts (exports.adoption_export) go with the A1 3-year figure they explain.
+ADOPTION_CHART_HOME = "A1_DAYS_3YR"
+SCORECARD_MEASURES = ("A1", "A2", "A10")
+SCORECARD_WINDOWS = (("three_year", "3-year average"), ("single_year", "last completed year"),
+                     ("year_to_date", "year to date"))
+
+
+def _adoption_days(wh) -> pd.DataFrame | None:
+    """Each adopted child's waits, or None when no adoption records are loaded."""
+    kids = wh.adoption_children()
+    if not len(kids):
+        return None
+    from pipelines import adoption
+    return adoption.child_days(kids)
+
+
+def _hidden(n, mode: str) -> bool:
+    from exports.suppression import is_small
+    return mode == PUBLIC and is_small(n)
+
+
+def _days_text(w: dict, mode: str) -> str:
+    if not w["n"]:
+        return "no figure"
+    return SUPPRESSED if _hidden(w["n"], mode) else f"{int(w['days']):,} days"
+
+
+def scorecard_rows(card: dict, mode: str = PUBLIC) -> list[list[str]]:
+    """`pipelines.adoption.scorecard` as rows in the report's order: each measure's 3-year
+    average (previous 3 years in brackets) and threshold, then the last completed year, then
+    the year to date; each with % within the threshold and the children behind it. Public
+    mode: averages and percentages from 1 to 4 children (or 1 to 4 within) are "fewer than 5"."""
+    from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
+    mode = check_mode(mode)
+    as_at = pd.Timestamp(card["as_at"]).strftime("%-d %B %Y")
+    rows = []
+    for name, what in SCORECARD_WINDOWS:
+        for measure in SCORECARD_MEASURES:
+            m, t = card[measure], card[measure]["threshold"]
+            w = m[name]
+            period = w["label"] + (f" (to {as_at})" if name != "single_year" else "")
+            if not w["n"]:
+                rows.append([f"{measure} {what}", period, NO_FIGURE, "0"])
+            else:
+                value = _days_text(w, mode)
+                if name == "three_year":
+                    prev = m["previous_three_year"]
+                    value += f" ({_days_text(prev, mode)} {prev['label']})"
+                if _hidden(w["n"], mode):
+                    children = SUPPRESSED
+                else:
+                    pct = (SUPPRESSED if _hidden(w["n_within"], mode)
+                           else f"{w['pct_within']:.0f}%")
+                    value += f"; within {t} days: {pct}"
+                    children = f"{w['n']:,}" + (f" ({SMALL_NUMBERS_TEXT})"
+                                                if w["n"] < SMALL_NUMBERS else "")
+                rows.append([f"{measure} {what}", period, value, children])
+            if name == "three_year":
+                # the threshold in force in as_at's financial year, as the report prints one
+                rows.append([f"{measure} threshold", m["year_to_date"]["label"], f"{t} days", ""])
+    return rows
+
+
+def adoption_scorecard(wh, as_at: date, mode: str = PUBLIC, days=None) -> Scorecard | None:
+    """The scorecard as at a month from the child-level records (None when none are loaded)."""
+    from pipelines import adoption
+    days = _adoption_days(wh) if days is None else days
+    if days is None:
+        return None
+    card = adoption.scorecard(days, as_at, adoption.catalogue_thresholds(wh.catalogue))
+    when = pd.Timestamp(card["as_at"]).strftime("%-d %B %Y")
+    text = ("The adoption scorecard, computed from the adoption team's child-level records: "
+            "each figure is the average over the children adopted in the years shown (whole "
+            "days, by the financial year of the adoption order), against the threshold; "
+            "the previous 3-year average is in brackets.")
+    return Scorecard(f"Adoption scorecard as at {when}: {wh.config.name}", text,
+                     scorecard_rows(card, mode))
+
+
+def _cell(v, unit: str = "") -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "no figure"
+    if isinstance(v, str):
+        return v
+    return f"{int(v):,}{unit}"
+
+
+def _public_count(v, mode: str) -> str:
+    return SUPPRESSED if _hidden(v, mode) and not isinstance(v, str) else _cell(v)
+
+
+def adoption_alt(c) -> str:
+    """Alt text for an adoption chart from the (already suppressed) data behind it."""
+    data = c.data
+    if c.chart == "rolling":
+        known = data[data["A1 3-year average (days)"].notna()]
+        text = (f"Line chart of the A1 and A10 3-year averages by month against the threshold: "
+                f"{c.subtitle}.")
+        if len(known):
+            r = known.iloc[-1]
+            text += (f" In {r['Month']}: A1 {_cell(r['A1 3-year average (days)'], ' days')}, "
+                     f"A10 {_cell(r['A10 3-year average (days)'], ' days')}, threshold "
+                     f"{_cell(r['Threshold (days)'], ' days')}; children adopted in the 3 years: "
+                     f"{_public_count(r['Children adopted in the 3 years'], c.mode)}.")
+        return text
+    if c.chart == "dots":
+        if "Note" in data.columns:
+            return f"Dot chart: {c.subtitle}. {data['Note'].iloc[0]}"
+        within = next(col for col in data.columns if col.startswith("Within "))
+        over = int((data[within] != "Yes").sum())
+        return (f"Dot chart, one dot for each child: {c.subtitle}. {len(data):,} children; "
+                f"waited longer than the threshold ({within[7:]}): "
+                f"{_public_count(over, c.mode)}.")
+    bands = [f"{r.iloc[0]}: {_public_count(r['All'], c.mode)}" for _, r in data.iterrows()]
+    return (f"Stacked bar chart of children waiting to be adopted by stage reached: "
+            f"{c.subtitle}. Children in each band: " + "; ".join(bands) + ".")
+
+
+def adoption_figures(wh, as_at: date, mode: str = PUBLIC) -> list[tuple[str, go.Figure, str, str]]:
+    """The adoption page's three charts in print style: (kind, figure, alt text, title);
+    none when no adoption records are loaded."""
+    if _adoption_days(wh) is None:
+        return []
+    from exports.adoption_export import CHARTS, adoption_chart, export_figure
+    out = []
+    for kind in CHARTS:
+        c = adoption_chart(wh, kind, as_at, mode)
+        out.append((kind, export_figure(c), adoption_alt(c), c.title))
+    return out
+
+
 def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool = True,
                on_figure=None) -> Item:
     """One indicator's figures, words and charts, suppressed for public mode."""
@@ -243,6 +388,10 @@ def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool 
                 _sentence(ind, summary, authority), _commentary(wh, as_at, code, mode))
     if figures:
         item.figures = _figures(item, authority, as_at, mode)
+        if code == ADOPTION_CHART_HOME:
+            for kind, fig, alt, title in adoption_figures(wh, as_at, mode):
+                item.figures.append((kind, fig, alt))
+                item.titles[kind] = title
         if on_figure is not None:
             for _, fig, _ in item.figures:
                 on_figure(fig)
@@ -262,8 +411,9 @@ def build_pack(wh, as_at=None, mode: str = PUBLIC, *, figures: bool = True,
                  if codes is None or i.code in codes]
         if not items:
             continue
+        card = adoption_scorecard(wh, d, mode) if sec.id == ADOPTION_SECTION else None
         sections.append(SectionPart(sec.id, sec.slug, sec.title, sec.summary,
-                                    _commentary(wh, d, sec.slug, mode), items))
+                                    _commentary(wh, d, sec.slug, mode), items, card))
     return Pack(wh.config.name, d, mode, wh.is_sample(), _commentary(wh, d, KEY_POINTS, mode),
                 sections)
 

@@ -1,6 +1,7 @@
 """The board pack as a Word document (python-docx), A4 portrait, in the report's structure:
 title page, key points, each section (Heading 1) with each indicator (Heading 2: what the
 chart shows), its chart with alt text, a comparator table and commentary, then definitions.
+The Adoption section opens with the scorecard table when adoption records are loaded.
 
 Real Word heading styles (navigation pane, table of contents), header rows that repeat across
 pages, alt text on every picture (python-docx does not set it), page numbers, the month and
@@ -173,6 +174,12 @@ def build_docx(pack: Pack, render_png: Callable) -> bytes:
         h = doc.add_heading(part.title, level=1)
         h.paragraph_format.page_break_before = True
         doc.add_paragraph(part.summary)
+        if part.scorecard is not None:
+            card = part.scorecard
+            doc.add_heading("Adoption scorecard", level=2).paragraph_format.keep_with_next = True
+            doc.add_paragraph(card.text)
+            _table(doc, COMPARISON_HEADER, card.rows, card.caption,
+                   widths=[Cm(3.6), Cm(3.6), Cm(6.2), Cm(2.6)])
         for item in part.items:
             ind = item.indicator
             doc.add_heading(item.headline, level=2).paragraph_format.keep_with_next = True
@@ -180,7 +187,7 @@ def build_docx(pack: Pack, render_png: Callable) -> bytes:
                 p = doc.add_paragraph()
                 p.paragraph_format.keep_with_next = True
                 shape = p.add_run().add_picture(io.BytesIO(render_png(fig)), width=TEXT_WIDTH)
-                set_alt_text(shape, alt, title=f"{ind.title} ({kind} chart)")
+                set_alt_text(shape, alt, title=item.titles.get(kind, f"{ind.title} ({kind} chart)"))
             doc.add_paragraph(item.text)
             _table(doc, COMPARISON_HEADER, comparison_rows(item, pack.authority),
                    f"{ind.title}: {pack.authority} and comparators",

@@ -51,7 +51,7 @@ def build_pptx(pack: Pack, render_png: Callable) -> bytes:
             title = s.shapes.title
             title.left, title.top = Inches(0.4), Inches(0.2)
             title.width, title.height = SLIDE_W - Inches(0.8), Inches(0.9)
-            title.text = item.headline
+            title.text = item.titles.get(kind, item.headline)
             for p in title.text_frame.paragraphs:
                 for r in p.runs:
                     r.font.size = Pt(26)
@@ -63,7 +63,7 @@ def build_pptx(pack: Pack, render_png: Callable) -> bytes:
             scale = min(box_w / w_px, box_h / h_px)
             w, h = Emu(int(w_px * scale)), Emu(int(h_px * scale))
             pic = s.shapes.add_picture(io.BytesIO(png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
-            set_alt_text(pic, alt, title=f"{item.indicator.title} ({kind} chart)")
+            set_alt_text(pic, alt, title=item.titles.get(kind, f"{item.indicator.title} ({kind} chart)"))
             _mode_mark(s, pack)
     buf = io.BytesIO()
     prs.save(buf)
