@@ -89,3 +89,14 @@ def summary():
         "sparkline": [{"period": (pd.Timestamp("2017-01-31") + pd.offsets.MonthEnd(i)).date(),
                        "value": v} for i, v in enumerate([90, 91, 91, 89, None, 88, 87, 88, 89, 87, 86, 86, 88])],
     }
+
+
+def walk(node):
+    """Every node of a Dash component tree, depth first (for tests that read a layout)."""
+    yield node
+    children = getattr(node, "children", None)
+    if children is None:
+        return
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None:
+            yield from walk(child)

@@ -4,15 +4,9 @@ from dash import dcc, html
 
 from components.layout import chart_block, page_header, revision_note, small_cohort_warning
 
+from .conftest import walk
 
-def _walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None:
-            yield from _walk(child)
+_walk = walk
 
 
 def test_header_has_skip_link_as_at_control_banner_and_sections():

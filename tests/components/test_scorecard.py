@@ -2,17 +2,10 @@ from dash import html
 
 from components.scorecard import indicator_href, scorecard_row, scorecard_section
 
-from .conftest import StubIndicator
+from .conftest import StubIndicator, walk
 
 
-def _walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None:
-            yield from _walk(child)
+_walk = walk
 
 
 def _text(node):

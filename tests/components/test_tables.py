@@ -4,17 +4,10 @@ from dash import html
 
 from components.tables import comparator_table, data_table
 
-from .conftest import comparator_rows, month_rows
+from .conftest import comparator_rows, month_rows, walk
 
 
-def _walk(node):
-    yield node
-    children = getattr(node, "children", None)
-    if children is None:
-        return
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None:
-            yield from _walk(child)
+_walk = walk
 
 
 def _texts(node):
