@@ -149,7 +149,7 @@ def detect_kind(raw: pd.DataFrame) -> str:
 
 
 # ------------------------------------------------------------------ items
-@dataclass
+@dataclass(slots=True)  # thousands per national file: slots make them cheaper to build
 class _Item:
     code: str
     ind: object | None
@@ -218,6 +218,9 @@ def _row_list(rows: list[int]) -> str:
     return f"row {shown}" if len(rows) == 1 else f"rows {shown}"
 
 
+_NO_PERIOD = object()
+
+
 @functools.lru_cache(maxsize=4096)  # national files repeat a handful of periods many times
 def _period_or_none(text, year_type) -> Period | None:
     try:
@@ -233,17 +236,28 @@ def _cell(rec, col):
     return None if v is None or (isinstance(v, float) and v != v) else v
 
 
+def _records(raw: pd.DataFrame) -> list[dict]:
+    """``raw.to_dict("records")``, built from whole columns (several times faster)."""
+    names = list(raw.columns)
+    if len(set(names)) != len(names):
+        return raw.to_dict("records")
+    columns = [raw[c].tolist() for c in names]
+    return [dict(zip(names, vals)) for vals in zip(*columns)]
+
+
 def _table_records(ctx: _Ctx, key_col: str | None) -> list[dict]:
     """The data rows: stop at a blank row followed by prose; skip notes and formula rows."""
     data_cols = [c for c in ctx.raw.columns if c != ROW]
-    recs = ctx.raw.to_dict("records")
+    recs = _records(ctx.raw)
+    # which data columns each row fills, worked out once per row
+    fills = [[c for c in data_cols if _cell(rec, c) is not None] for rec in recs]
     out, notes = [], 0
     for i, rec in enumerate(recs):
-        filled = [c for c in data_cols if _cell(rec, c) is not None]
+        filled = fills[i]
         if not filled:
-            nxt = next((r for r in recs[i + 1:] if any(_cell(r, c) is not None for c in data_cols)), None)
-            if nxt is not None and sum(_cell(nxt, c) is not None for c in data_cols) == 1:
-                notes += sum(1 for r in recs[i + 1:] if any(_cell(r, c) is not None for c in data_cols))
+            nxt = next((f for f in fills[i + 1:] if f), None)
+            if nxt is not None and len(nxt) == 1:
+                notes += sum(1 for f in fills[i + 1:] if f)
                 break  # the table ends here; what follows is prose
             continue
         key = _cell(rec, key_col) if key_col else _cell(rec, filled[0])
@@ -420,6 +434,8 @@ def _ees(ctx: _Ctx) -> list[_Item]:
                   "no measure columns")
         return []
     ctx.source_columns.update(period=c["time_period"])
+    measure_list = [(col, ind, getattr(ind, "year_type", None) or "financial")
+                    for col, ind in measures.items()]
     skipped: dict[str, int] = {}
     items = []
     for rec in records:
@@ -442,9 +458,18 @@ def _ees(ctx: _Ctx) -> list[_Item]:
             continue
         ptext = _cell(rec, c["time_period"])
         yt = _ees_year_type(_cell(rec, c.get("time_identifier")))
-        for col, ind in measures.items():
-            items.append(_Item(ind.code, ind, area, ctx.period(ptext, ind, yt), str(ptext or ""), "",
-                               _cell(rec, col), rec[ROW], col, already_percent=True))
+        label, row = str(ptext or ""), rec[ROW]
+        periods = {}  # one parse per row and year type, not per measure
+        for col, ind, ind_yt in measure_list:
+            key = yt or ind_yt
+            period = periods.get(key, _NO_PERIOD)
+            if period is _NO_PERIOD:
+                period = periods[key] = ctx.period(ptext, ind, yt)
+            v = rec.get(col)
+            if v is not None and isinstance(v, float) and v != v:
+                v = None
+            items.append(_Item(ind.code, ind, area, period, label, "", v, row, col,
+                               already_percent=True))
     for level, n in skipped.items():
         ctx.warn(None, c["geographic_level"], level, "National, Regional or Local authority",
                  f"skipped {_rows(n)} at another geographic level")
@@ -538,14 +563,30 @@ def parse_value(text) -> tuple[float, str | None, bool]:
 
 
 def _values(ctx: _Ctx, items: list[_Item]) -> None:
+    # Each distinct cell text is parsed once (national files repeat symbols and figures), and
+    # an absent numerator or denominator (most rows) is NaN without parsing.
+    parsed: dict = {}
+
+    def parse(text):
+        if type(text) is not str:  # readers give str or None; anything else is parsed as it is
+            return parse_value(text)
+        r = parsed.get(text)
+        if r is None:
+            r = parsed[text] = parse_value(text)
+        return r
+
+    nan = float("nan")
     for it in items:
-        it.value, it.reason, it.pct_sign = parse_value(it.value_text)
+        it.value, it.reason, it.pct_sign = parse(it.value_text)
         for part in ("numerator", "denominator"):
-            text = getattr(it, f"{part}_text")
-            v, reason, _ = parse_value(text)
-            if reason and reason.startswith(TEXT_REASON):
-                ctx.error(it.row, ctx.source_columns.get(part, part), text, "a number or a blank",
-                          "text where a number belongs")
+            text = it.numerator_text if part == "numerator" else it.denominator_text
+            if text is None:
+                v = nan
+            else:
+                v, reason, _ = parse(text)
+                if reason and reason.startswith(TEXT_REASON):
+                    ctx.error(it.row, ctx.source_columns.get(part, part), text, "a number or a blank",
+                              "text where a number belongs")
             setattr(it, part, v)
 
 

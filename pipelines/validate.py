@@ -120,10 +120,10 @@ _CHECK_TEXT = {
 def _schema_problems(frame: pd.DataFrame, file_name: str, catalogue) -> list[Problem]:
     cols = _source_columns(frame)
     work = frame.copy()
-    work["__unit__"] = [
-        getattr(catalogue.get(c), "unit", None) if _known(catalogue, c) else None
-        for c in work["indicator_code"]
-    ]
+    units: dict = {}  # looked up once per code (national files repeat a few codes many times)
+    for c in set(work["indicator_code"].tolist()):
+        units[c] = getattr(catalogue.get(c), "unit", None) if _known(catalogue, c) else None
+    work["__unit__"] = [units.get(c) for c in work["indicator_code"].tolist()]
     try:
         _schema().validate(work, lazy=True)
         return []
