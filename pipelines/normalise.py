@@ -96,6 +96,7 @@ ADOPTION_COLUMNS = {"child_id", "date_of_birth", "date_entered_care", "date_plac
                     "date_adoption_order", "date_placement_order", "date_matched"}
 _NOTE = re.compile(r"^\s*(note|source|total|\*)", re.I)
 _FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z]")
+_FORMULA_START = frozenset("=+-@")  # a cheap test before the pattern (most cells are figures)
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 LOCAL_KINDS = ("long", "wide", "handkeyed")
@@ -250,7 +251,9 @@ def _table_records(ctx: _Ctx, key_col: str | None) -> list[dict]:
     data_cols = [c for c in ctx.raw.columns if c != ROW]
     recs = _records(ctx.raw)
     # which data columns each row fills, worked out once per row
-    fills = [[c for c in data_cols if _cell(rec, c) is not None] for rec in recs]
+    fills = [[c for c in data_cols
+              if (v := rec[c]) is not None and not (isinstance(v, float) and v != v)]
+             for rec in recs]
     out, notes = [], 0
     for i, rec in enumerate(recs):
         filled = fills[i]
@@ -267,7 +270,8 @@ def _table_records(ctx: _Ctx, key_col: str | None) -> list[dict]:
         if len(filled) == 1 and ctx.cat.resolve(str(_cell(rec, filled[0]))) is None:
             notes += 1  # a lone line of prose
             continue
-        formulas = [c for c in filled if _FORMULA.match(str(rec[c]))]
+        formulas = [c for c in filled
+                    if (s := str(rec[c]))[:1] in _FORMULA_START and _FORMULA.match(s)]
         if formulas:
             for c in formulas:
                 ctx.error(rec[ROW], c, rec[c], "a plain value (paste as values in Excel)",
