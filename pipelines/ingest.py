@@ -41,13 +41,25 @@ def parse_file(data: bytes, file_name: str, *, catalogue, config, kind: str | No
                sheet: str | None = None, today: date | None = None,
                previous: pd.DataFrame | None = None) -> ParsedFile:
     """Read, normalise and validate one file; every problem is in ``.problems``."""
-    if kind is not None and kind not in KINDS:
-        p = Problem.make(file_name, None, None, kind, "one of " + ", ".join(KINDS), "unknown file kind")
-        return ParsedFile(file_name, kind, empty_frame(), [p])
     try:
         raw = read_table(data, file_name, sheet=sheet)
     except ReadError as exc:
-        p = Problem(file_name, None, None, None, "a CSV or XLSX table", "error", str(exc))
+        return unreadable(file_name, kind, exc)
+    return parse_table(raw, file_name, catalogue=catalogue, config=config, kind=kind,
+                       today=today, previous=previous)
+
+
+def unreadable(file_name: str, kind: str | None, exc: ReadError) -> ParsedFile:
+    p = Problem(file_name, None, None, None, "a CSV or XLSX table", "error", str(exc))
+    return ParsedFile(file_name, kind, empty_frame(), [p])
+
+
+def parse_table(raw: pd.DataFrame, file_name: str, *, catalogue, config,
+                kind: str | None = None, today: date | None = None,
+                previous: pd.DataFrame | None = None) -> ParsedFile:
+    """Normalise and validate a table already read by ``readers.read_table``."""
+    if kind is not None and kind not in KINDS:
+        p = Problem.make(file_name, None, None, kind, "one of " + ", ".join(KINDS), "unknown file kind")
         return ParsedFile(file_name, kind, empty_frame(), [p])
     rows_read = len(raw)
     kind = kind or detect_kind(raw)

@@ -83,19 +83,17 @@ def _adoption_months(children: pd.DataFrame, config) -> list[date]:
 def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
                today=None, catalogue=None) -> CheckedFile:
     from pipelines import adoption
-    from pipelines.ingest import parse_file
+    from pipelines.ingest import parse_table, unreadable
     from pipelines.readers import ReadError, read_table
     catalogue = catalogue or load_catalogue()
     sha = wh.sha256_of(data)
-    detected = kind
-    if detected in (None, "adoption"):
-        try:
-            raw = read_table(data, file_name, sheet=sheet)
-            if detected == "adoption" or adoption.is_adoption_table(raw.columns):
-                detected = "adoption"
-        except ReadError:
-            raw = None
-    if detected == "adoption":
+    try:  # read once: the columns tell adoption records from indicator figures
+        raw, read_error = read_table(data, file_name, sheet=sheet), None
+    except ReadError as exc:
+        raw, read_error = None, exc
+    is_adoption = raw is not None and (
+        kind == "adoption" or (kind is None and adoption.is_adoption_table(raw.columns)))
+    if is_adoption:
         children, problems = adoption.parse_children(raw, file_name=file_name, today=today)
         frame = pd.DataFrame()
         if not any(p.severity == "error" for p in problems):
@@ -103,11 +101,11 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
             thresholds = adoption.catalogue_thresholds(catalogue)
             frame = adoption.monthly_indicators(children, config.code, months, thresholds)
         cf = CheckedFile(file_name, data, "adoption", frame, list(problems),
-                         rows_read=len(raw) if raw is not None else 0, children=children,
-                         sha256=sha)
+                         rows_read=len(raw), children=children, sha256=sha)
     else:
-        parsed = parse_file(data, file_name, catalogue=catalogue, config=config, kind=kind,
-                            sheet=sheet, today=today)
+        parsed = (unreadable(file_name, kind, read_error) if raw is None else
+                  parse_table(raw, file_name, catalogue=catalogue, config=config, kind=kind,
+                              today=today))
         problems = list(parsed.problems)
         if parsed.ok and parsed.frame is not None and not parsed.frame.empty:
             # "More than 10 points since last month" needs the warehouse: checked here on

@@ -10,7 +10,6 @@ import calendar
 import math
 import threading
 from datetime import date, datetime
-from functools import lru_cache
 
 import pandas as pd
 
@@ -126,45 +125,23 @@ class Warehouse:
         return month_end(as_at)
 
     # -------------------------------------------------------------- frames
-    def _local(self, as_at: date) -> pd.DataFrame:
-        """Every local-authority total up to as_at (one small frame, cached)."""
-        def run():
-            return self.df(
-                "SELECT indicator_code, " + ", ".join(_SERIES_COLS) +
-                " FROM observations WHERE area_code = ? AND breakdown = '' AND period_end <= ? "
-                "ORDER BY indicator_code, period_end", [self.config.code, as_at])
-        return self._cached(("local", as_at), run)
-
-    def _comparator_rows(self, as_at: date) -> pd.DataFrame:
-        areas = [self.config.region, ENGLAND, SN, self.config.code,
-                 *self.config.statistical_neighbours]
-
-        def run():
-            return self.df(
-                "SELECT indicator_code, area_code, period_start, period_end, period_label, "
-                "value, missing_reason FROM observations WHERE period_type = 'year' "
-                "AND breakdown = '' AND period_end <= ? AND area_code IN (SELECT unnest(?)) "
-                "ORDER BY indicator_code, period_end", [as_at, areas])
-        return self._cached(("comp", as_at), run)
-
     def _records(self, which: str, as_at: date) -> dict:
-        """Plain rows by indicator (pure Python is far faster than pandas for ~50 lookups)."""
+        """Rows by indicator as plain dicts, one scan per month asked: `local` (our totals)
+        or `comp` (annual figures of us and our comparators). Plain Python is far faster
+        than pandas for the ~50 small lookups a page makes; frames are built from these."""
         def run():
+            cols = "indicator_code, area_code, " + ", ".join(_SERIES_COLS)
             if which == "local":
-                sql = ("SELECT indicator_code, period_end, period_label, period_type, value, "
-                       "numerator, denominator, missing_reason FROM observations "
-                       "WHERE area_code = ? AND breakdown = '' AND period_end <= ? "
-                       "ORDER BY indicator_code, period_end")
+                sql = (f"SELECT {cols} FROM observations WHERE area_code = ? AND breakdown = '' "
+                       "AND period_end <= ? ORDER BY indicator_code, period_end")
                 params = [self.config.code, as_at]
             else:
-                sql = ("SELECT indicator_code, period_end, period_label, area_code, value, "
-                       "missing_reason FROM observations WHERE period_type = 'year' AND "
+                sql = (f"SELECT {cols} FROM observations WHERE period_type = 'year' AND "
                        "breakdown = '' AND period_end <= ? AND area_code IN (SELECT unnest(?)) "
                        "ORDER BY indicator_code, period_end")
                 params = [as_at, [self.config.region, ENGLAND, SN, self.config.code,
                                   *self.config.statistical_neighbours]]
-            cur = self.conn.cursor()
-            res = cur.execute(sql, params)
+            res = self.conn.cursor().execute(sql, params)
             names = [d[0] for d in res.description]
             out: dict = {}
             for row in res.fetchall():
@@ -173,6 +150,29 @@ class Warehouse:
             return out
         return self._cached(("records", which, as_at), run)
 
+    def _sn_by_year(self, rows: list[dict]) -> dict:
+        """period_end -> the statistical-neighbour figure: the neighbours' average where their
+        figures are loaded, else the hand-keyed one, else (flagged `empty`) a missing row."""
+        neighbours = set(self.config.statistical_neighbours)
+        groups: dict = {}
+        for r in rows:
+            if r["area_code"] in neighbours:
+                groups.setdefault(r["period_end"], []).append(r)
+        years, empty = {}, {}
+        for pe, grp in groups.items():
+            vals = [r["value"] for r in grp if _num(r["value"]) is not None]
+            row = {**grp[0], "area_code": SN,
+                   "value": sum(vals) / len(vals) if vals else math.nan,
+                   "missing_reason": None if vals else "no neighbour figures",
+                   "n_neighbours": len(vals), "empty": not vals}
+            (years if vals else empty)[pe] = row
+        for r in rows:
+            if r["area_code"] == SN and r["period_end"] not in years:
+                years[r["period_end"]] = {**r, "n_neighbours": math.nan, "empty": False}
+        for pe, row in empty.items():
+            years.setdefault(pe, row)
+        return years
+
     def _latest_comparators(self, code, as_at: date) -> dict:
         rows = self._records("comp", as_at).get(code, [])
         out = {}
@@ -180,37 +180,12 @@ class Warehouse:
             mine = [r for r in rows if r["area_code"] == area]
             if mine:
                 out[key] = _entry(mine[-1])
-        neighbours = set(self.config.statistical_neighbours)
-        by_year: dict = {}
-        for r in rows:
-            if r["area_code"] in neighbours:
-                by_year.setdefault((r["period_end"], r["period_label"]), []).append(r["value"])
-        years = {}
-        for (pe, label), vals in by_year.items():
-            vals = [v for v in vals if v is not None and not math.isnan(v)]
-            if vals:
-                years[pe] = {"year": label, "value": _num(sum(vals) / len(vals)),
-                             "n_neighbours": len(vals)}
-        for r in rows:
-            if r["area_code"] == SN and r["period_end"] not in years:
-                e = _entry(r)
-                e["n_neighbours"] = None
-                years[r["period_end"]] = e
+        years = {pe: r for pe, r in self._sn_by_year(rows).items() if not r["empty"]}
         if years:
-            out["statistical_neighbours"] = years[max(years)]
+            latest = years[max(years)]
+            out["statistical_neighbours"] = {
+                **_entry(latest), "n_neighbours": _num(latest["n_neighbours"])}
         return out
-
-    def _grouped(self, which: str, as_at: date) -> dict:
-        """The local or comparator frame split by indicator once per file version and month."""
-        def run():
-            frame = self._local(as_at) if which == "local" else self._comparator_rows(as_at)
-            return {code: grp.reset_index(drop=True)
-                    for code, grp in frame.groupby("indicator_code", sort=False)}
-        return self._cached(("grouped", which, as_at), run)
-
-    def _local_for(self, code, as_at) -> pd.DataFrame:
-        g = self._grouped("local", as_at)
-        return g.get(code, self._local(as_at).iloc[0:0])
 
     def _revised_periods(self, as_at: date) -> dict:
         """(indicator, period_end) -> the value first reported, for local totals."""
@@ -231,11 +206,11 @@ class Warehouse:
             return pd.DataFrame(columns=_SERIES_COLS)
         area = area_code or self.config.code
         if area == self.config.code and breakdown == "":
-            d = self._local_for(code, as_at)
+            rows = self._records("local", as_at).get(code, [])
             ind = self.catalogue.get(code) if code in self.catalogue else None
             if ind is not None and ind.frequency == "M":
-                d = d[d.period_type == "month"]
-            return d[_SERIES_COLS].reset_index(drop=True)
+                rows = [r for r in rows if r["period_type"] == "month"]
+            return _frame(rows, _SERIES_COLS)
         return self.df("SELECT " + ", ".join(_SERIES_COLS) + " FROM observations WHERE "
                        "indicator_code = ? AND area_code = ? AND breakdown = ? AND period_end <= ? "
                        "ORDER BY period_end", [code, area, breakdown, as_at])
@@ -256,51 +231,16 @@ class Warehouse:
         as_at = self.resolve_as_at(as_at)
         cols = ["comparator", "area_code", "period_start", "period_end", "period_label",
                 "value", "missing_reason", "n_neighbours"]
-        if as_at is None:
-            return pd.DataFrame(columns=cols)
-        rows = self._grouped("comp", as_at).get(code)
-        if rows is None:
-            return pd.DataFrame(columns=cols)
-        out = []
+        rows = self._records("comp", as_at).get(code, []) if as_at is not None else []
         role = {self.config.code: "local", self.config.region: "west_midlands",
                 ENGLAND: "england"}
-        for r in rows.itertuples():
-            if r.area_code in role:
-                out.append({"comparator": role[r.area_code], "area_code": r.area_code,
-                            "period_start": r.period_start, "period_end": r.period_end,
-                            "period_label": r.period_label, "value": r.value,
-                            "missing_reason": r.missing_reason, "n_neighbours": math.nan})
-        out += self._sn_rows(rows)
+        out = [{**r, "comparator": role[r["area_code"]], "n_neighbours": math.nan}
+               for r in rows if r["area_code"] in role]
+        out += [{**r, "comparator": "statistical_neighbours"}
+                for r in self._sn_by_year(rows).values()]
         if not out:
             return pd.DataFrame(columns=cols)
-        return pd.DataFrame(out, columns=cols).sort_values(["comparator", "period_end"],
-                                                           ignore_index=True)
-
-    def _sn_rows(self, rows: pd.DataFrame) -> list[dict]:
-        """The neighbours' average where their figures are loaded, else the hand-keyed one."""
-        neigh = rows[rows.area_code.isin(self.config.statistical_neighbours)]
-        keyed = rows[rows.area_code == SN]
-        by_year: dict = {}
-        empty: dict = {}
-        for (ps, pe, label), grp in neigh.groupby(["period_start", "period_end",
-                                                    "period_label"]):
-            vals = grp.value.dropna()
-            row = {"comparator": "statistical_neighbours", "area_code": SN,
-                   "period_start": ps, "period_end": pe, "period_label": label,
-                   "value": float(vals.mean()) if len(vals) else math.nan,
-                   "missing_reason": None if len(vals) else "no neighbour figures",
-                   "n_neighbours": len(vals)}
-            (by_year if len(vals) else empty)[pe] = row
-        for r in keyed.itertuples():
-            if r.period_end not in by_year:
-                by_year[r.period_end] = {
-                    "comparator": "statistical_neighbours", "area_code": SN,
-                    "period_start": r.period_start, "period_end": r.period_end,
-                    "period_label": r.period_label, "value": r.value,
-                    "missing_reason": r.missing_reason, "n_neighbours": math.nan}
-        for pe, row in empty.items():
-            by_year.setdefault(pe, row)
-        return list(by_year.values())
+        return _frame(out, cols).sort_values(["comparator", "period_end"], ignore_index=True)
 
     # -------------------------------------------------------------- summary
     def target(self, ind, as_at: date):
@@ -427,14 +367,22 @@ class Warehouse:
               SELECT max(c.upload_id) FROM adoption_children c JOIN uploads u
               ON u.upload_id = c.upload_id WHERE u.status = 'committed')""")
 
-    def current_frame(self, codes=None) -> pd.DataFrame:
-        """Current values in the canonical frame's shape (for 'change since last month')."""
-        sql = "SELECT * FROM observations"
-        params = []
-        if codes:
-            sql += " WHERE indicator_code IN (SELECT unnest(?))"
-            params = [list(codes)]
-        return self.df(sql, params)
+
+
+def _frame(rows: list[dict], cols: list[str]) -> pd.DataFrame:
+    """Rows as a frame with the dtypes DuckDB's `.df()` gives (dates as datetime64)."""
+    out = pd.DataFrame(rows, columns=cols)
+    for c in ("period_start", "period_end"):
+        if c in out:
+            out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
+    for c in ("value", "numerator", "denominator", "n_neighbours"):
+        if c in out:
+            out[c] = pd.to_numeric(out[c]).astype("float64")  # None -> NaN, as .df() gives
+    for c in ("comparator", "area_code", "period_label", "period_type", "missing_reason",
+              "status"):
+        if c in out:
+            out[c] = out[c].astype("str")  # missing stays missing
+    return out
 
 
 def _entry(r: dict) -> dict:
@@ -459,8 +407,3 @@ def show_json(summary: dict) -> dict:
     out["comparators"] = {k: ({"year": v["year"], "value": v["value"]} if v else None)
                           for k, v in summary["comparators"].items()}
     return out
-
-
-@lru_cache(maxsize=8)
-def warehouse_for(config: Config) -> Warehouse:
-    return Warehouse(config)

@@ -47,23 +47,8 @@ def clean_header(name) -> str:
     return s
 
 
-# The last table read: a check reads each upload twice (to tell adoption records, then to
-# parse), so the second read is a copy of the first (XLSX reads are slow).
-_last: tuple | None = None
-
-
 def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:
     """Read CSV or XLSX bytes into a frame of text cells plus ``__row__``; raise ReadError."""
-    global _last
-    last = _last
-    if last is not None and last[1] == file_name and last[2] == sheet and last[0] == data:
-        return last[3].copy()
-    frame = _read_table(data, file_name, sheet)
-    _last = (data, file_name, sheet, frame.copy())
-    return frame
-
-
-def _read_table(data: bytes, file_name: str, sheet: str | None) -> pd.DataFrame:
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ReadError(f"{file_name} is empty; expected a table with a header row")
     if data[:4] == b"PK\x03\x04":

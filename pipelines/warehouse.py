@@ -155,12 +155,10 @@ class ReadConnection:
                 "with `lacdash ingest`.") from None
         with self._lock:
             if self._con is None or stamp != self._ino:
-                old = self._con
+                # The old connection is not closed: threads still holding its cursors
+                # finish their queries on the old file.
                 self._con = open_read_only(self.path)
                 self._ino = stamp
-                if old is not None:
-                    # Threads holding cursors of the old connection finish on the old file.
-                    pass
             con, ino = self._con, self._ino
         cur = getattr(self._local, "cur", None)
         if cur is None or getattr(self._local, "ino", None) != ino:
@@ -237,12 +235,6 @@ def write_transaction(db: Path, *, catalogue=None, config=None):
             for leftover in (tmp, tmp + ".wal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(leftover)
-
-
-def ensure_warehouse(db: Path, *, catalogue=None, config=None) -> None:
-    """Create an empty warehouse (or refresh its catalogue and areas)."""
-    with write_transaction(db, catalogue=catalogue, config=config):
-        pass
 
 
 def _sync_indicators(con, catalogue):
@@ -554,13 +546,7 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
               SELECT r.*, row_number() OVER (PARTITION BY indicator_code, area_code,
                      period_start, period_end, breakdown ORDER BY replaced_at DESC) AS rn
               FROM revisions r WHERE replaced_by_upload = {upload_id}) WHERE rn = 1""")
-        owned = con.execute("SELECT count(*) FROM observations WHERE upload_id = ?",
-                            [upload_id]).fetchall()[0][0]
-        restored = con.execute("""
-            SELECT count(*) FROM restore r SEMI JOIN observations o
-              ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
-             AND o.period_start = r.period_start AND o.period_end = r.period_end
-             AND o.breakdown = r.breakdown AND o.upload_id = ?""", [upload_id]).fetchall()[0][0]
+        owned, restored = _revert_counts(con, upload_id)
         con.execute(f"""
             INSERT INTO observations
             SELECT r.indicator_code, r.area_code, r.period_start, r.period_end, r.period_label,
@@ -582,6 +568,20 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
     return out
 
 
+def _revert_counts(con, upload_id: int) -> tuple[int, int]:
+    """(values the upload holds now, how many of them a revert restores to earlier values)."""
+    owned = con.execute("SELECT count(*) FROM observations WHERE upload_id = ?",
+                        [upload_id]).fetchall()[0][0]
+    restored = con.execute("""
+        SELECT count(DISTINCT (r.indicator_code, r.area_code, r.period_start, r.period_end,
+               r.breakdown)) FROM revisions r SEMI JOIN observations o
+          ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
+         AND o.period_start = r.period_start AND o.period_end = r.period_end
+         AND o.breakdown = r.breakdown AND o.upload_id = ?
+        WHERE r.replaced_by_upload = ?""", [upload_id, upload_id]).fetchall()[0][0]
+    return owned, restored
+
+
 def revert_preview(db: Path, upload_id: int) -> dict:
     """What a revert would change, for the confirmation message."""
     con = duckdb.connect(str(db), read_only=True)
@@ -591,15 +591,7 @@ def revert_preview(db: Path, upload_id: int) -> dict:
         if not row:
             raise WarehouseError(f"There is no upload {upload_id}.")
         row = row[0]
-        owned = con.execute("SELECT count(*) FROM observations WHERE upload_id = ?",
-                            [upload_id]).fetchall()[0][0]
-        restored = con.execute("""
-            SELECT count(DISTINCT (r.indicator_code, r.area_code, r.period_start, r.period_end,
-                   r.breakdown)) FROM revisions r SEMI JOIN observations o
-              ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
-             AND o.period_start = r.period_start AND o.period_end = r.period_end
-             AND o.breakdown = r.breakdown AND o.upload_id = ?
-            WHERE r.replaced_by_upload = ?""", [upload_id, upload_id]).fetchall()[0][0]
+        owned, restored = _revert_counts(con, upload_id)
         return {"upload_id": upload_id, "file_name": row[1], "status": row[0],
                 "values_removed": owned - restored, "values_restored": restored}
     finally:
