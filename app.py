@@ -15,9 +15,9 @@ import dash
 from dash import Dash
 from dash import _callback as dash_callback
 
-from pipelines.catalogue import load_catalogue
-from pipelines.config import load_config
-from pipelines.queries import Warehouse
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.config import load_config
+from pipelines.store.queries import Warehouse
 from webapp import auth, context, shell
 from webapp.exports_routes import register_export_routes
 

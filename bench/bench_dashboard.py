@@ -27,8 +27,8 @@ import urllib.request
 from pathlib import Path
 
 from bench.national import build_national_warehouse
-from pipelines.catalogue import load_catalogue
-from pipelines.config import PROJECT_ROOT, Config, load_config
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.config import PROJECT_ROOT, Config, load_config
 
 CALLBACK_GOAL_MS = 100.0
 DRAW_GOAL_S = 2.0
@@ -130,7 +130,7 @@ def time_callbacks(config: Config, months: int) -> list[str]:
     client.get("/")  # registers the page router, as the first request does
     startup = time.perf_counter() - t0
     deps = client.get("/_dash-dependencies").get_json()
-    from pipelines.queries import Warehouse
+    from pipelines.store.queries import Warehouse
     all_months = [f"{m:%Y-%m}" for m in Warehouse(config, cat).months()]
     as_ats = all_months[-months:]
     headers = {USER_HEADER: EDITOR, "Content-Type": "application/json"}
@@ -300,7 +300,7 @@ def _draw_times(base: str, loads: int, n_rows: int) -> dict[str, list[float]]:
 
 
 def time_served(config: Config, loads: int, months: int, browser: bool) -> list[str]:
-    from pipelines.queries import Warehouse
+    from pipelines.store.queries import Warehouse
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([str(LACDASH), "serve", "--workers", "2", "--port", str(port),

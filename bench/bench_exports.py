@@ -36,15 +36,15 @@ def main(argv=None) -> int:
     from exports import images
     from exports.board_pack import build_board_pack_bytes
     from exports.content import build_item
-    from pipelines.config import PROJECT_ROOT, load_config
-    from pipelines.queries import Warehouse
+    from pipelines.core.config import PROJECT_ROOT, load_config
+    from pipelines.store.queries import Warehouse
 
     config = load_config(PROJECT_ROOT / "data" / "config.toml")
     tmp = None
     if args.db:
         config = config.with_warehouse(args.db)
     else:
-        from pipelines.sample_build import build_sample
+        from tools.sample.build import build_sample
         tmp = tempfile.TemporaryDirectory(prefix="lacdash-bench-")
         config = config.with_warehouse(Path(tmp.name) / "w.duckdb")
         t0 = time.perf_counter()

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from bench.national import build_national_warehouse, copy_warehouse
-from pipelines.catalogue import load_catalogue
-from pipelines.config import PROJECT_ROOT, Config
-from pipelines.ingest_service import check_files, commit_checked
-from pipelines.periods import month as month_period
-from pipelines.warehouse import open_read_only
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.config import PROJECT_ROOT, Config
+from pipelines.uploads import check_files, commit_checked
+from pipelines.core.periods import month as month_period
+from pipelines.store.warehouse import open_read_only
 
 BREAKDOWN_COLS = ["placement_type", "check_type", "placed", "ofsted_rating"]
 LACDASH = Path(sys.executable).with_name("lacdash")
@@ -106,7 +106,7 @@ def comparator_file(config: Config, years: int = 5) -> tuple[str, bytes, int]:
     d.loc[latest, "value"] = (d.loc[latest, "value"] * 0.99).round(1)  # a revised release
     wide = d.pivot_table(index=["area_code", "area_type", "name", "period_start"],
                          columns="indicator_code", values="value", aggfunc="first").reset_index()
-    from pipelines.areas import load_areas
+    from pipelines.core.areas import load_areas
     areas = load_areas().set_index("code")
     out = pd.DataFrame()
     ps = pd.to_datetime(wide.period_start)

@@ -17,8 +17,8 @@ import statistics
 import time
 
 from bench.national import build_national_warehouse, row_count
-from pipelines.catalogue import load_catalogue
-from pipelines.queries import Warehouse
+from pipelines.core.catalogue import load_catalogue
+from pipelines.store.queries import Warehouse
 
 GOAL_MS = 50.0
 

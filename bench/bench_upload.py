@@ -22,8 +22,8 @@ from pathlib import Path
 
 from bench.bench_ingest import comparator_file, local_extract
 from bench.national import build_national_warehouse, copy_warehouse
-from pipelines.catalogue import load_catalogue
-from pipelines.ingest_service import check_files
+from pipelines.core.catalogue import load_catalogue
+from pipelines.uploads import check_files
 from webapp import upload_logic as ul
 
 

@@ -5,7 +5,7 @@ synthetic (seeded), never a real council's figures.
 
 Why not through the ingestion pipeline: 1.2 million rows would take minutes through the
 forgiving readers; the benchmarks measure those readers separately. The rows are written
-inside `pipelines.warehouse.write_transaction` (so the schema, catalogue and areas are the
+inside `pipelines.store.warehouse.write_transaction` (so the schema, catalogue and areas are the
 real ones) straight from integer-keyed numpy frames joined to small look-up tables.
 
     python -m bench.national            # build (or reuse) the default cached warehouse
@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines import warehouse as wh
-from pipelines.areas import all_las, load_areas
-from pipelines.catalogue import load_catalogue
-from pipelines.config import DEFAULT_CONFIG, ENGLAND, Config, load_config
-from pipelines.periods import month as month_period
-from pipelines.periods import year_from
+from pipelines.store import warehouse as wh
+from pipelines.core.areas import all_las, load_areas
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.config import DEFAULT_CONFIG, ENGLAND, Config, load_config
+from pipelines.core.periods import month as month_period
+from pipelines.core.periods import year_from
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"
@@ -111,8 +111,8 @@ class _Series:
 def _adoption_children(last: date) -> pd.DataFrame:
     """The sample's pseudonymous child records (adoption orders up to `last`), for the
     adoption page; the A1/A2/A10 figures themselves are the synthetic monthly ones."""
-    from pipelines import adoption
-    from pipelines.readers import read_table
+    from pipelines.measures import adoption
+    from pipelines.sources.readers import read_table
     path = BENCH_DIR.parent / "data" / "sample" / "adoption_records.csv"
     raw = read_table(path.read_bytes(), path.name)
     kids, _ = adoption.parse_children(raw, file_name=path.name, today=last)

@@ -1,7 +1,7 @@
 """The adoption page's pieces: the scorecard as the board report lays it out, the rolling
 3-year A1/A10 against the threshold, one dot per adopted child, and children still waiting.
 
-Pure builders: frames and dicts (from `pipelines.adoption` and `Warehouse.series`) in, plotly
+Pure builders: frames and dicts (from `pipelines.measures.adoption` and `Warehouse.series`) in, plotly
 figures, Dash tables and sentences out. Nothing identifying is ever shown: no child id (not
 even the pseudonymous one), no dates of birth, age on entering care in bands only, adoption by
 month. Missing stays missing: a window with no children reads "no figure", never 0.
@@ -229,7 +229,7 @@ def child_dots(days: pd.DataFrame, first, last, threshold: int) -> pd.DataFrame:
     with nothing identifying: `child` (1..n in this order), adoption month, age band on entering
     care, a1_days, a10_days, a2_days, within, foster_carers.
 
-    `days`: `pipelines.adoption.child_days` output.
+    `days`: `pipelines.measures.adoption.child_days` output.
     """
     order = days["date_adoption_order"]
     d = days[(order >= pd.Timestamp(first)) & (order <= pd.Timestamp(last))
@@ -318,7 +318,7 @@ def wait_bands(threshold: int) -> list[tuple[float, float, str]]:
 
 def waiting_counts(waiting: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """Counts of children waiting by band (rows, in order) and stage (columns STAGES), with a
-    `total` column. `waiting`: `pipelines.adoption.children_waiting` output."""
+    `total` column. `waiting`: `pipelines.measures.adoption.children_waiting` output."""
     bands = wait_bands(threshold)
     labels = [b[2] for b in bands]
     band = pd.Series(pd.NA, index=waiting.index, dtype="str")

@@ -26,7 +26,7 @@ from exports.content import ExportInputError, header_lines, resolve_as_at
 from exports.suppression import NOTE, PRIVATE, PUBLIC, SUPPRESSED, check_mode, is_small, \
     suppress_frame
 from exports.tables_export import to_csv_bytes, to_xlsx_bytes
-from pipelines import adoption
+from pipelines.measures import adoption
 
 CHARTS = ("rolling", "dots", "waiting")
 DATA_FORMATS = ("xlsx", "csv")

@@ -34,7 +34,7 @@ def _warehouse(config_or_wh):
     """A Warehouse from a Config (or the Warehouse itself)."""
     if hasattr(config_or_wh, "summary"):
         return config_or_wh
-    from pipelines.queries import Warehouse
+    from pipelines.store.queries import Warehouse
     path = config_or_wh.warehouse_path
     if not Path(path).exists():
         raise ExportInputError(f"No warehouse at {path}: run `lacdash sample` or "

@@ -247,7 +247,7 @@ def _adoption_days(wh) -> pd.DataFrame | None:
     kids = wh.adoption_children()
     if not len(kids):
         return None
-    from pipelines import adoption
+    from pipelines.measures import adoption
     return adoption.child_days(kids)
 
 
@@ -263,7 +263,7 @@ def _days_text(w: dict, mode: str) -> str:
 
 
 def scorecard_rows(card: dict, mode: str = PUBLIC) -> list[list[str]]:
-    """`pipelines.adoption.scorecard` as rows in the report's order: each measure's 3-year
+    """`pipelines.measures.adoption.scorecard` as rows in the report's order: each measure's 3-year
     average (previous 3 years in brackets) and threshold, then the last completed year, then
     the year to date; each with % within the threshold and the children behind it. Public
     mode: averages and percentages from 1 to 4 children (or 1 to 4 within) are "fewer than 5"."""
@@ -300,7 +300,7 @@ def scorecard_rows(card: dict, mode: str = PUBLIC) -> list[list[str]]:
 
 def adoption_scorecard(wh, as_at: date, mode: str = PUBLIC, days=None) -> Scorecard | None:
     """The scorecard as at a month from the child-level records (None when none are loaded)."""
-    from pipelines import adoption
+    from pipelines.measures import adoption
     days = _adoption_days(wh) if days is None else days
     if days is None:
         return None

@@ -9,7 +9,7 @@ from dash import Input, Output, State, dcc, html
 
 from components import adoption_charts as ac
 from components.layout import chart_block, small_cohort_warning
-from pipelines import adoption
+from pipelines.measures import adoption
 from webapp import context, shell, views
 from webapp.urls import check_as_at
 

@@ -12,7 +12,7 @@ from functools import partial
 import dash
 from dash import html
 
-from pipelines.catalogue import load_catalogue
+from pipelines.core.catalogue import load_catalogue
 from webapp import context, shell, views
 from webapp.urls import check_as_at
 

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipelines.config import load_config
+from pipelines.core.config import load_config
 
 WOLVES_TOML = textwrap.dedent("""
     [authority]

@@ -37,6 +37,6 @@ def test_pipelines_never_import_dash():
 def test_components_never_open_the_warehouse():
     offenders = [p.name for p in (ROOT / "components").glob("*.py")
                  if {"duckdb"} & imported_modules(p)
-                 or "pipelines.warehouse" in p.read_text(encoding="utf-8")
-                 or "pipelines.queries" in p.read_text(encoding="utf-8")]
+                 or "pipelines.store.warehouse" in p.read_text(encoding="utf-8")
+                 or "pipelines.store.queries" in p.read_text(encoding="utf-8")]
     assert offenders == []

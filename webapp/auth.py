@@ -213,7 +213,7 @@ def require(role: str, config=None) -> User:
 
 
 def audit(config, user: User | str, action: str, detail: str = "") -> None:
-    from pipelines.warehouse import record_action
+    from pipelines.store.warehouse import record_action
     name = user.name if isinstance(user, User) else str(user)
     record_action(config.warehouse_path, name, action, detail)
 
@@ -272,7 +272,7 @@ def init_auth(server, config) -> None:
         """An upload exactly as it arrived (editors only: extracts can be sensitive)."""
         if not current_user(config).has("editor"):
             abort(403)
-        from pipelines.warehouse import archived_file, history
+        from pipelines.store.warehouse import archived_file, history
         h = history(config.warehouse_path)
         row = h[h.upload_id == upload_id]
         if row.empty:

@@ -10,9 +10,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from pipelines.catalogue import Catalogue, load_catalogue
-from pipelines.config import Config
-from pipelines.queries import Warehouse
+from pipelines.core.catalogue import Catalogue, load_catalogue
+from pipelines.core.config import Config
+from pipelines.store.queries import Warehouse
 
 _KEY = "LACDASH_CONTEXT"
 

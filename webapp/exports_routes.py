@@ -53,7 +53,7 @@ def _suffix(wh, as_at, mode) -> str:
 
 def register_export_routes(server, get_warehouse_fn, authorise_private=None) -> None:
     """Add the download routes to `server` (the Flask app); `get_warehouse_fn()` returns the
-    `pipelines.queries.Warehouse` to read. `authorise_private()`, when given, is called before
+    `pipelines.store.queries.Warehouse` to read. `authorise_private()`, when given, is called before
     any private-mode export and raises (e.g. `webapp.auth.PermissionDenied`) to refuse it."""
 
     def guarded(fn):

@@ -115,7 +115,7 @@ def refused_problem(file_name: str, message: str) -> dict:
 
 def report_rows(checked) -> list[dict]:
     """Every error and warning, errors first, as rows for a sortable table."""
-    from pipelines.ingest_service import problems_frame
+    from pipelines.uploads import problems_frame
     df = problems_frame(checked)
     rows = []
     for r in df.to_dict("records"):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from pipelines.adoption import (
+from pipelines.measures.adoption import (
     ADOPTION_COLUMNS,
     child_days,
     children_waiting,
@@ -329,8 +329,8 @@ def test_children_not_yet_adopted_are_kept_but_not_counted():
 def test_thresholds_by_financial_year_from_the_catalogue():
     import dataclasses
 
-    from pipelines.adoption import catalogue_thresholds
-    from pipelines.catalogue import Catalogue, load_catalogue
+    from pipelines.measures.adoption import catalogue_thresholds
+    from pipelines.core.catalogue import Catalogue, load_catalogue
 
     cat = load_catalogue()
     # The 2018 report printed 428 days for A1 and A10 in 2017-18; 426 otherwise.

@@ -12,9 +12,9 @@ import json
 import dash
 import pytest
 
-from pipelines.config import load_config
-from pipelines.ingest_service import check_files, commit_checked
-from pipelines.queries import Warehouse
+from pipelines.core.config import load_config
+from pipelines.uploads import check_files, commit_checked
+from pipelines.store.queries import Warehouse
 from tests.adoption.test_adoption_pipeline import CONFIG, ROWS, csv_bytes
 
 IDS = [f"ZQX-{i}" for i in range(1, len(ROWS) + 1)]

@@ -30,10 +30,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import cli
-from pipelines.config import load_config
-from pipelines.ingest_service import check_files, commit_checked
-from pipelines.queries import Warehouse
+import cli
+from pipelines.core.config import load_config
+from pipelines.uploads import check_files, commit_checked
+from pipelines.store.queries import Warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "data" / "config.toml"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.areas import (
+from pipelines.core.areas import (
     AreasError, SN, all_las, area_name, las_in_region, load_areas, region_of, resolve_area,
 )
 

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from bench.national import AUTHORITY, build_national_warehouse
-from pipelines.catalogue import load_catalogue
-from pipelines.config import ENGLAND
-from pipelines.queries import Warehouse
-from pipelines.warehouse import open_read_only
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.config import ENGLAND
+from pipelines.store.queries import Warehouse
+from pipelines.store.warehouse import open_read_only
 
 LAST = date(2026, 9, 30)
 

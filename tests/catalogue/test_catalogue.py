@@ -1,4 +1,4 @@
-"""The indicator catalogue: data/indicators.yaml read through pipelines.catalogue."""
+"""The indicator catalogue: data/indicators.yaml read through pipelines.core.catalogue."""
 
 import math
 import os
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.catalogue import CatalogueError, Indicator, load_catalogue
+from pipelines.core.catalogue import CatalogueError, Indicator, load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE = REPO / "data" / "indicators.yaml"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
-from pipelines.config import ConfigError, load_config
+from cli import main
+from pipelines.core.config import ConfigError, load_config
 
 GOOD = "Indicator Code,Month,Value,Numerator,Denominator\nCL_EET_PCT,Jan-18,61%,120,197\n"
 BAD = ("Indicator Code,Month,Value\nCL_EET_PC,Jan-18,61%\nHEALTH_CHECKS_PCT,2018-13,88%\n"

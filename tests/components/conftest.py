@@ -1,4 +1,4 @@
-"""A stand-in Indicator (until pipelines.catalogue lands) and small frames shaped as the
+"""A stand-in Indicator (until pipelines.core.catalogue lands) and small frames shaped as the
 Queries contract in docs/architecture.md."""
 
 from __future__ import annotations

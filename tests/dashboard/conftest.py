@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 
-from pipelines.config import PROJECT_ROOT, load_config
+from pipelines.core.config import PROJECT_ROOT, load_config
 
 
 @pytest.fixture(scope="session")
 def sample_config(tmp_path_factory):
-    from pipelines.sample_build import build_sample
+    from tools.sample.build import build_sample
     d = tmp_path_factory.mktemp("sample")
     shutil.copy(PROJECT_ROOT / "data" / "config.toml", d / "config.toml")
     config = load_config(d / "config.toml").with_warehouse(d / "w.duckdb")
@@ -21,7 +21,7 @@ def sample_config(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def warehouse(sample_config):
-    from pipelines.queries import Warehouse
+    from pipelines.store.queries import Warehouse
     return Warehouse(sample_config)
 
 

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from components.formatting import format_value_or_reason
-from pipelines.catalogue import load_catalogue
+from pipelines.core.catalogue import load_catalogue
 
 pytestmark = pytest.mark.browser
 
@@ -114,7 +114,7 @@ def test_key_points_and_indicator_pages_show_the_warehouse_figures(dash_duo, das
         assert dash_duo.find_element("#page-title").text == ind.title
         assert not errors(dash_duo), (ind.code, errors(dash_duo))
     # and the same figure as the command line prints
-    out = subprocess.run([sys.executable, "-m", "pipelines.cli", "show", "HEALTH_CHECKS_PCT",
+    out = subprocess.run([sys.executable, "-m", "cli", "show", "HEALTH_CHECKS_PCT",
                           "--as-at", month, "--json", "--config", str(sample_config.config_path),
                           "--db", str(sample_config.warehouse_path)],
                          capture_output=True, text=True, check=True)

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipelines.catalogue import load_catalogue
+from pipelines.core.catalogue import load_catalogue
 from webapp.views import breakdown_rows, breakdown_summary, context_figure, for_scorecard
 
 CAT = load_catalogue()

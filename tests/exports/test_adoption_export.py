@@ -11,7 +11,7 @@ from components.adoption_charts import STAGES
 from exports.adoption_export import NOT_SHOWN, suppress_counts
 from exports.images import png_size
 from exports.suppression import SUPPRESSED
-from pipelines import adoption
+from pipelines.measures import adoption
 from tests.exports.conftest import SMALL_MONTH
 from webapp.exports_routes import register_export_routes
 
@@ -113,9 +113,9 @@ def test_bad_requests_get_a_plain_message(client, url, status, words):
 
 
 def test_no_adoption_records_is_a_message_saying_how_to_load_them(tmp_path):
-    from pipelines.config import PROJECT_ROOT, load_config
-    from pipelines.ingest_service import check_files, commit_checked
-    from pipelines.queries import Warehouse
+    from pipelines.core.config import PROJECT_ROOT, load_config
+    from pipelines.uploads import check_files, commit_checked
+    from pipelines.store.queries import Warehouse
     config = load_config(PROJECT_ROOT / "data" / "config.toml").with_warehouse(tmp_path / "w.duckdb")
     data = b"indicator_code,period,value,numerator,denominator,status\nCLA_NUMBER,2018-01,500,,,final\n"
     commit_checked(check_files([("monthly.csv", data)], config=config), config=config)

@@ -1,5 +1,5 @@
 """The board pack's Adoption section as the board reads it: the scorecard table under the
-Adoption heading with the figures `pipelines.adoption.scorecard` computes, and the adoption
+Adoption heading with the figures `pipelines.measures.adoption.scorecard` computes, and the adoption
 page's three charts as pictures with alt text; small numbers hidden in public papers; a
 warehouse without adoption records still gives a pack."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from exports.board_pack import build_board_pack_bytes
 from exports.content import COMPARISON_HEADER, build_pack, resolve_as_at
 from exports.suppression import SUPPRESSED
-from pipelines import adoption
+from pipelines.measures import adoption
 from tests.exports.conftest import SMALL_MONTH
 
 ADOPTION_TITLES = {"A1 and A10 3-year averages against the threshold",

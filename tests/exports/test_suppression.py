@@ -5,7 +5,7 @@ import pytest
 
 from exports.suppression import (SUPPRESSED, check_mode, suppress_breakdowns, suppress_frame,
                                  suppress_summary, suppress_text)
-from pipelines.catalogue import load_catalogue
+from pipelines.core.catalogue import load_catalogue
 
 CAT = load_catalogue()
 COUNT = CAT.get("ADOPTIONS_NUMBER")

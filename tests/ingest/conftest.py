@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.catalogue import load_catalogue
-from pipelines.ingest import parse_file
+from pipelines.core.catalogue import load_catalogue
+from pipelines.sources.ingest import parse_file
 
 FILES = Path(__file__).parent / "files"
 TODAY = date(2018, 2, 15)  # the report is as at January 2018

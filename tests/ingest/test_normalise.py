@@ -3,8 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from pipelines.normalise import PERCENT_RULE, detect_kind, normalise
-from pipelines.readers import read_table
+from pipelines.sources.normalise import PERCENT_RULE, detect_kind, normalise
+from pipelines.sources.readers import read_table
 
 from .conftest import FILES
 
@@ -244,7 +244,7 @@ def test_normalise_called_directly(catalogue, config):
 
 def test_the_authoritys_own_name_is_its_area_even_if_not_in_the_area_list(catalogue):
     from .conftest import FakeConfig
-    from pipelines.ingest import parse_file
+    from pipelines.sources.ingest import parse_file
     config = FakeConfig(code="E08000031", name="Sample Borough")
     pf = parse_file(b"indicator,year,area,value\nCL_EET_PCT,2016-17,Sample Borough,56\n", "h.csv",
                     catalogue=catalogue, config=config)

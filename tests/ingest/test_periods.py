@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from pipelines.periods import Period, PeriodError, month_end, parse_period
+from pipelines.core.periods import Period, PeriodError, month_end, parse_period
 
 JAN_2018 = Period(date(2018, 1, 1), date(2018, 1, 31), "Jan 2018", "month")
 FY_2017_18 = Period(date(2017, 4, 1), date(2018, 3, 31), "2017-18", "year")

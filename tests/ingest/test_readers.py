@@ -4,7 +4,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from pipelines.readers import ReadError, clean_header, read_table
+from pipelines.sources.readers import ReadError, clean_header, read_table
 
 TEXT = "Indicator,Month,Value\nCL_EET_PCT,Jan-18,61\nCafé,Feb-18,62\n"
 

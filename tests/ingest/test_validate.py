@@ -2,7 +2,7 @@ from datetime import date
 
 import pandas as pd
 
-from pipelines.validate import Problem, validate
+from pipelines.sources.validate import Problem, validate
 
 from .conftest import TODAY
 

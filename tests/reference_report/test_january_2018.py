@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
+from cli import main
 
 FILES = Path(__file__).parent / "files"
 

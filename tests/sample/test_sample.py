@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import sample
+from tools.sample import generate as sample
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"
@@ -37,7 +37,7 @@ def _contract_codes() -> set[str]:
     if CONTRACT.exists():
         codes |= set(re.findall(r"^\| ([A-Z][A-Z0-9_]+) \|", CONTRACT.read_text(encoding="utf-8"), re.M))
     try:
-        from pipelines.catalogue import load_catalogue
+        from pipelines.core.catalogue import load_catalogue
     except ImportError:
         pass
     else:
@@ -48,12 +48,12 @@ def _contract_codes() -> set[str]:
 def test_regenerating_gives_the_committed_bytes(tmp_path):
     written = sample.write_sample_files(tmp_path)
     assert {p.name for p in written} == {p.name for p in SAMPLE_DIR.iterdir()}, \
-        "data/sample/ and the generator disagree on the files: run python -m pipelines.sample"
+        "data/sample/ and the generator disagree on the files: run python -m tools.sample.generate"
     for path in written:
         committed = (SAMPLE_DIR / path.name).read_bytes()
         assert path.read_bytes() == committed, (
             f"data/sample/{path.name} is not what the generator writes: "
-            "run `python -m pipelines.sample` and commit the result")
+            "run `python -m tools.sample.generate` and commit the result")
         assert b"\r" not in committed
         committed.decode("utf-8")
 
@@ -235,7 +235,7 @@ def test_comparators_are_plausible_and_the_two_layouts_agree():
 
 
 def test_template_is_a_blank_extract_for_november_2026():
-    from pipelines.catalogue import load_catalogue
+    from pipelines.core.catalogue import load_catalogue
 
     cat = load_catalogue()
     text = sample.make_template(cat, "2026-11")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import PROJECT_ROOT, load_config
+from pipelines.core.config import PROJECT_ROOT, load_config
 
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 BUILD_FILES = ["comparators_ees.csv", "local_monthly_long.csv"]
@@ -37,7 +37,7 @@ def config_text(mode="demo", sample=True, users_file="users.toml"):
 
 @pytest.fixture(scope="session")
 def built_dir(tmp_path_factory):
-    from pipelines.ingest_service import check_files, commit_checked
+    from pipelines.uploads import check_files, commit_checked
     d = tmp_path_factory.mktemp("built")
     (d / "config.toml").write_text(config_text())
     config = load_config(d / "config.toml")

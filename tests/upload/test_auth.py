@@ -80,7 +80,7 @@ def test_local_sign_in_and_out_are_audited(make_config, server_for):
     with client.session_transaction() as s:
         assert s["user"] == "ann"
     client.post("/auth/sign-out")
-    from pipelines.queries import Warehouse
+    from pipelines.store.queries import Warehouse
     log = Warehouse(config).audit_log()
     assert sorted(log.action[:2]) == ["sign in", "sign out"] and set(log.user_name[:2]) == {"ann"}
 

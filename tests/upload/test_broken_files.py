@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.ingest_service import check_files, commit_checked
+from pipelines.uploads import check_files, commit_checked
 from tests.upload.conftest import warehouse_bytes
 from webapp import upload_logic as ul
 

@@ -2,9 +2,9 @@
 missing figures."""
 from __future__ import annotations
 
-from pipelines.catalogue import load_catalogue
-from pipelines.keypoints import draft_key_points, sentence
-from pipelines.queries import Warehouse
+from pipelines.core.catalogue import load_catalogue
+from present.keypoints import draft_key_points, sentence
+from pipelines.store.queries import Warehouse
 
 CAT = load_catalogue()
 

@@ -8,7 +8,7 @@ import contextlib
 import flask
 import pytest
 
-from pipelines.queries import Warehouse
+from pipelines.store.queries import Warehouse
 from tests.upload.conftest import warehouse_bytes
 from webapp.auth import PermissionDenied
 

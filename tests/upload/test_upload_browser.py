@@ -89,8 +89,8 @@ def test_editor_uploads_a_month_and_sees_it_on_the_dashboard(dash_duo, app_for, 
 
 
 def test_editor_reverts_an_upload(dash_duo, app_for, config, tmp_path):
-    from pipelines.ingest_service import check_files, commit_checked
-    from pipelines.queries import Warehouse
+    from pipelines.uploads import check_files, commit_checked
+    from pipelines.store.queries import Warehouse
     revised = b"indicator_code,period,value\nCLA_NUMBER,2026-10,599\n"
     commit_checked(check_files([("oct.csv", revised)], config=config), config=config, user="x")
     assert Warehouse(config).summary("CLA_NUMBER")["value"] == 599

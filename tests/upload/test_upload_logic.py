@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.ingest_service import check_files, commit_checked
+from pipelines.uploads import check_files, commit_checked
 from webapp import upload_logic as ul
 
 NOVEMBER = (b"indicator_code,period,value,numerator,denominator\n"
@@ -107,7 +107,7 @@ def test_errors_block_commit_and_are_listed_first(config):
 
 
 def test_history_and_revert_confirmation_say_what_will_change(config):
-    from pipelines.warehouse import history, revert_preview
+    from pipelines.store.warehouse import history, revert_preview
     rows = ul.history_rows(history(config.warehouse_path))
     assert rows[0]["file"] == "[local_monthly_long.csv](/uploads/2/file)"
     assert rows[0]["who"] == "builder" and rows[0]["status"] == "committed"

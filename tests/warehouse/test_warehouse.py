@@ -13,9 +13,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import warehouse as wh
-from pipelines.catalogue import load_catalogue
-from pipelines.queries import Warehouse
+from pipelines.store import warehouse as wh
+from pipelines.core.catalogue import load_catalogue
+from pipelines.store.queries import Warehouse
 from tests.conftest import month_row, year_row
 
 
@@ -102,8 +102,8 @@ def test_failed_commit_leaves_warehouse_as_before(wolves_config):
 KILL_SCRIPT = textwrap.dedent("""
     import sys, time, pandas as pd
     from datetime import date
-    from pipelines import warehouse as wh
-    from pipelines.config import load_config
+    from pipelines.store import warehouse as wh
+    from pipelines.core.config import load_config
     cfg = load_config(sys.argv[1])
     rows = [{"indicator_code": "CLA_NUMBER", "area_code": "E08000031",
              "period_start": date(2010 + i // 12, i % 12 + 1, 1),

@@ -245,8 +245,8 @@ def _sync_indicators(con, catalogue):
 
 
 def _area_rows(config) -> list[tuple[str, str, str]]:
-    from pipelines.areas import area_name
-    from pipelines.config import ENGLAND, SN
+    from pipelines.core.areas import area_name
+    from pipelines.core.config import ENGLAND, SN
     rows = [(config.code, config.name, "authority"),
             (config.region, area_name(config.region), "region"),
             (ENGLAND, "England", "england"),
@@ -263,7 +263,7 @@ def _sync_configured_areas(con, config):
 
 def _add_loaded_areas(con):
     """Every area whose figures are loaded is known by name and type."""
-    from pipelines.areas import load_areas
+    from pipelines.core.areas import load_areas
     codes = [r[0] for r in con.execute(
         "SELECT DISTINCT area_code FROM observations WHERE area_code NOT IN "
         "(SELECT code FROM areas)").fetchall()]

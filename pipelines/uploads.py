@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from pipelines import warehouse as wh
-from pipelines.catalogue import load_catalogue
+from pipelines.store import warehouse as wh
+from pipelines.core.catalogue import load_catalogue
 
 
 @dataclass
@@ -58,7 +58,7 @@ def _previous_values(config, frame: pd.DataFrame) -> pd.DataFrame | None:
 
 def _adoption_months(children: pd.DataFrame, config) -> list[date]:
     """Every month end from the first adoption year to the latest month we report."""
-    from pipelines.queries import month_end
+    from pipelines.store.queries import month_end
     dates = pd.concat([pd.to_datetime(children[c], errors="coerce") for c in children.columns
                        if c.startswith("date_")]).dropna()
     if dates.empty:
@@ -82,9 +82,9 @@ def _adoption_months(children: pd.DataFrame, config) -> list[date]:
 
 def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
                today=None, catalogue=None) -> CheckedFile:
-    from pipelines import adoption
-    from pipelines.ingest import parse_table, unreadable
-    from pipelines.readers import ReadError, read_table
+    from pipelines.measures import adoption
+    from pipelines.sources.ingest import parse_table, unreadable
+    from pipelines.sources.readers import ReadError, read_table
     catalogue = catalogue or load_catalogue()
     sha = wh.sha256_of(data)
     try:  # read once: the columns tell adoption records from indicator figures
@@ -110,7 +110,7 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
         if parsed.ok and parsed.frame is not None and not parsed.frame.empty:
             # "More than 10 points since last month" needs the warehouse: checked here on
             # the parsed frame rather than by reading the file a second time.
-            from pipelines.validate import _big_changes, sort_problems
+            from pipelines.sources.validate import _big_changes, sort_problems
             previous = _previous_values(config, parsed.frame)
             if previous is not None and len(previous):
                 problems = sort_problems(problems + _big_changes(parsed.frame, previous,
@@ -118,7 +118,7 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
         cf = CheckedFile(file_name, data, parsed.kind, parsed.frame, problems,
                          rows_read=parsed.rows_read, sha256=sha)
         if not cf.errors and (cf.frame is None or cf.frame.empty):
-            from pipelines.validate import Problem
+            from pipelines.sources.validate import Problem
             cf.problems.append(Problem(
                 file=file_name, row=None, column=None, value=None,
                 expected="at least one row with an indicator, a period and a figure",

@@ -49,10 +49,10 @@ from datetime import date
 
 import pandas as pd
 
-from pipelines.areas import resolve_area
-from pipelines.periods import Period, PeriodError, parse_period
-from pipelines.readers import ROW, clean_header
-from pipelines.validate import TEXT_REASON, Problem
+from pipelines.core.areas import resolve_area
+from pipelines.core.periods import Period, PeriodError, parse_period
+from pipelines.sources.readers import ROW, clean_header
+from pipelines.sources.validate import TEXT_REASON, Problem
 
 PERCENT_RULE = __doc__.split("quoted in the README):\n\n", 1)[1].strip() + "\n"
 
@@ -686,7 +686,7 @@ def normalise(raw: pd.DataFrame, kind: str, *, file_name: str, catalogue, config
               ) -> tuple[pd.DataFrame, list[Problem]]:
     """Turn a raw table of the given kind into the canonical long frame and the problems found."""
     if kind not in LAYOUTS:
-        msg = "adoption files are parsed by pipelines.adoption" if kind == "adoption" else \
+        msg = "adoption files are parsed by pipelines.measures.adoption" if kind == "adoption" else \
             f"unknown kind '{kind}'"
         raise ValueError(f"{msg}; normalise handles {', '.join(LAYOUTS)}")
     ctx = _Ctx(raw, file_name, catalogue, config)

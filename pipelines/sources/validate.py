@@ -18,7 +18,7 @@ from datetime import date
 import pandas as pd
 import pandera.pandas as pa
 
-from pipelines.periods import EXPECTED as PERIOD_EXPECTED, PeriodError, parse_period
+from pipelines.core.periods import EXPECTED as PERIOD_EXPECTED, PeriodError, parse_period
 
 TEXT_REASON = "not a number: "  # missing_reason prefix normalise uses for text in a number cell
 KEY = ["indicator_code", "area_code", "period_start", "period_end", "breakdown"]

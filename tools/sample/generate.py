@@ -7,7 +7,7 @@ open data, child-level adoption records) and as a blank template for next month'
 The same code always writes the same bytes: one ``random.Random(SEED)`` drawn in a fixed
 order, integers behind every percentage and exact (half-up) rounding from those integers.
 
-Run ``python -m pipelines.sample`` to rewrite ``data/sample/``.
+Run ``python -m tools.sample.generate`` to rewrite ``data/sample/``.
 """
 
 from __future__ import annotations
@@ -395,7 +395,7 @@ def _build_monthly(rng: random.Random) -> _Monthly:
 
 # --------------------------------------------------------------------------- adoption records
 
-from pipelines.adoption import ADOPTION_COLUMNS  # noqa: E402 - the template is the contract
+from pipelines.measures.adoption import ADOPTION_COLUMNS  # noqa: E402 - the template is the contract
 
 
 def _adoption_children(rng: random.Random) -> list[dict[str, Any]]:
@@ -693,7 +693,7 @@ README = f"""# Sample data: {AUTHORITY_NAME} (synthetic)
 **Every figure in this folder is made up.** "{AUTHORITY_NAME}" (code `{AUTHORITY_CODE}`) is
 not a real council; the West Midlands, statistical-neighbour and England figures are invented
 too and must never be quoted as published statistics. The files are written by
-`python -m pipelines.sample` (a seeded, deterministic generator: the same bytes every run) and
+`python -m tools.sample.generate` (a seeded, deterministic generator: the same bytes every run) and
 double as examples of the layouts `lacdash ingest` reads. Latest month: October 2026.
 
 | file | what it is |
@@ -711,7 +711,7 @@ def _catalogue() -> Any:
     """The project's indicator catalogue, or None where it is not installed (titles then come
     from SPECS). A broken catalogue raises: the sample must not silently change."""
     try:
-        from pipelines.catalogue import load_catalogue
+        from pipelines.core.catalogue import load_catalogue
     except ImportError:
         return None
     return load_catalogue()
@@ -751,5 +751,5 @@ def write_sample_files(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for p in write_sample_files(Path(__file__).resolve().parent.parent / "data" / "sample"):
+    for p in write_sample_files(Path(__file__).resolve().parents[2] / "data" / "sample"):
         print(p)

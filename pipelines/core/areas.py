@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-DEFAULT_AREAS = Path(__file__).resolve().parent.parent / "data" / "areas.csv"
+DEFAULT_AREAS = Path(__file__).resolve().parents[2] / "data" / "areas.csv"
 ENGLAND = "E92000001"
 SN = "SN"  # pseudo-area: the statistical-neighbour average
 SN_NAME = "Statistical neighbours"

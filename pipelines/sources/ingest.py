@@ -1,7 +1,7 @@
 """File bytes -> ParsedFile: read -> detect the layout -> normalise -> validate.
 
 Never raises for bad input: an unreadable file becomes one error Problem (row None).
-Child-level adoption files are detected here but parsed by ``pipelines.adoption``.
+Child-level adoption files are detected here but parsed by ``pipelines.measures.adoption``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from datetime import date
 
 import pandas as pd
 
-from pipelines.normalise import KINDS, detect_kind, empty_frame, normalise
-from pipelines.readers import ReadError, read_table
-from pipelines.validate import Problem, sort_problems, validate
+from pipelines.sources.normalise import KINDS, detect_kind, empty_frame, normalise
+from pipelines.sources.readers import ReadError, read_table
+from pipelines.sources.validate import Problem, sort_problems, validate
 
 
 @dataclass

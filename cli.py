@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipelines.config import ConfigError, load_config
+from pipelines.core.config import ConfigError, load_config
 
 
 class UsageError(Exception):
@@ -96,7 +96,7 @@ def main(argv=None) -> int:
 # ------------------------------------------------------------------ ingest
 
 def cmd_ingest(args, config) -> int:
-    from pipelines.ingest_service import check_files, commit_checked, format_report
+    from pipelines.uploads import check_files, commit_checked, format_report
     paths = [Path(f) for f in args.files]
     for p in paths:
         if not p.is_file():
@@ -130,8 +130,8 @@ def _progress(done: int, total: int, what: str):
 # ------------------------------------------------------------------ show
 
 def cmd_show(args, config) -> int:
-    from pipelines.catalogue import load_catalogue
-    from pipelines.queries import Warehouse, parse_as_at, show_json
+    from pipelines.core.catalogue import load_catalogue
+    from pipelines.store.queries import Warehouse, parse_as_at, show_json
     cat = load_catalogue()
     ind = cat.resolve(args.code)
     if ind is None:
@@ -174,7 +174,7 @@ def cmd_show(args, config) -> int:
 # ------------------------------------------------------------------ history / revert
 
 def cmd_history(args, config) -> int:
-    from pipelines.warehouse import history
+    from pipelines.store.warehouse import history
     h = history(config.warehouse_path)
     if args.json:
         print(json.dumps(h.to_dict(orient="records"), indent=2, default=str))
@@ -191,7 +191,7 @@ def cmd_history(args, config) -> int:
 
 
 def cmd_revert(args, config) -> int:
-    from pipelines.warehouse import WarehouseError, revert
+    from pipelines.store.warehouse import WarehouseError, revert
     if not config.warehouse_path.exists():
         raise UsageError(f"no warehouse at {config.warehouse_path}")
     try:
@@ -207,13 +207,13 @@ def cmd_revert(args, config) -> int:
 # ------------------------------------------------------------------ sample / serve / export
 
 def cmd_sample(args, config) -> int:
-    from pipelines.sample_build import build_sample
+    from tools.sample.build import build_sample
     print(build_sample(config))
     return 0
 
 
 def cmd_serve(args, config) -> int:
-    from pipelines.serve import serve
+    from webapp.serve import serve
     return serve(config, host=args.host, port=args.port, workers=args.workers)
 
 

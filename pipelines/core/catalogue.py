@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 import yaml
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "indicators.yaml"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "indicators.yaml"
 
 UNITS = ("count", "percent", "rate", "days", "score")
 POLARITIES = ("up", "down", "none")

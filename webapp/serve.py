@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 
-from pipelines.config import PROJECT_ROOT
+from pipelines.core.config import PROJECT_ROOT
 
 
 def gunicorn_argv(config, host: str, port: int, workers: int) -> list[str]:

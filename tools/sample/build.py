@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.config import PROJECT_ROOT
+from pipelines.core.config import PROJECT_ROOT
 
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 # Comparators first, then the local months, then the adoption records (their computed
@@ -18,7 +18,7 @@ class SampleError(Exception):
 
 
 def build_sample(config, sample_dir: Path = SAMPLE_DIR) -> str:
-    from pipelines.ingest_service import check_files, commit_checked
+    from pipelines.uploads import check_files, commit_checked
     if not config.is_sample and config.warehouse_path.exists():
         raise SampleError(
             f"{config.warehouse_path} belongs to {config.name}, not the sample: refusing to "

@@ -13,9 +13,9 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from pipelines.catalogue import load_catalogue
-from pipelines.config import ENGLAND, SN, Config
-from pipelines.warehouse import ReadConnection
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.config import ENGLAND, SN, Config
+from pipelines.store.warehouse import ReadConnection
 
 COMPARATOR_KEYS = ("west_midlands", "statistical_neighbours", "england")
 _SERIES_COLS = ["period_start", "period_end", "period_label", "period_type", "value",
@@ -358,7 +358,7 @@ class Warehouse:
         return self.df("SELECT * FROM uploads ORDER BY upload_id DESC")
 
     def audit_log(self, limit=500) -> pd.DataFrame:
-        return self.df('SELECT * FROM audit_log ORDER BY "at" DESC LIMIT ?', [limit])
+        return self.df('SELECT * FROM audit_log ORDER BY "at" DESC, rowid DESC LIMIT ?', [limit])
 
     def adoption_children(self) -> pd.DataFrame:
         """The child-level records of the latest committed adoption upload (pseudonymous)."""

@@ -1,6 +1,6 @@
 """A1, A2 and A10 (the DfE adoption scorecard) from the adoption team's child-level records.
 
-Pure functions: a raw table (as `pipelines.readers.read_table` returns it) goes in, checked
+Pure functions: a raw table (as `pipelines.sources.readers.read_table` returns it) goes in, checked
 children, per-child waits, the scorecard and canonical monthly indicator rows come out.
 Definitions: ../shared/reference/indicators.md, "Adoption scorecard definitions".
 """
@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 try:
-    from pipelines.validate import Problem
+    from pipelines.sources.validate import Problem
 except ImportError:  # validate.py is written alongside; same shape as its Problem
 
     @dataclass
