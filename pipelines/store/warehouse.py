@@ -62,6 +62,20 @@ CREATE TABLE IF NOT EXISTS adoption_children (
     date_placement_order DATE, date_matched DATE, date_placed_for_adoption DATE,
     adopted_by_foster_carers BOOLEAN, date_moved_in_with_foster_carers DATE,
     date_adoption_order DATE);
+CREATE TABLE IF NOT EXISTS plan_outcomes (
+    outcome_id INTEGER, version INTEGER, plan VARCHAR, position INTEGER, outcome VARCHAR,
+    target VARCHAR, lead VARCHAR, indicators VARCHAR, private_notes VARCHAR,
+    removed BOOLEAN, valid_from TIMESTAMP, valid_to TIMESTAMP, changed_by VARCHAR);
+CREATE TABLE IF NOT EXISTS plan_actions (
+    action_id INTEGER, version INTEGER, outcome_id INTEGER, position INTEGER,
+    action VARCHAR, owner VARCHAR, due DATE, due_text VARCHAR, status VARCHAR,
+    update_text VARCHAR, indicators VARCHAR, private_notes VARCHAR,
+    removed BOOLEAN, valid_from TIMESTAMP, valid_to TIMESTAMP, changed_by VARCHAR);
+CREATE TABLE IF NOT EXISTS board_matters (
+    matter_id INTEGER, version INTEGER, kind VARCHAR, position INTEGER, meeting_date DATE,
+    subject VARCHAR, lead VARCHAR, current_position VARCHAR, status VARCHAR,
+    indicators VARCHAR, private_notes VARCHAR,
+    removed BOOLEAN, valid_from TIMESTAMP, valid_to TIMESTAMP, changed_by VARCHAR);
 CREATE OR REPLACE VIEW indicator_values AS
     SELECT o.indicator_code, o.area_code, coalesce(a.area_type, 'la') AS area_type,
            o.period_start, o.period_end, o.period_label, o.breakdown,
