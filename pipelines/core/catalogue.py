@@ -18,6 +18,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from pipelines.core.publications import Mapping, Publications, parse_mappings, parse_reference
+
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "indicators.yaml"
 
 UNITS = ("count", "percent", "rate", "days", "score")
@@ -45,6 +47,7 @@ OPTIONAL_DEFAULTS: dict[str, Any] = {
     "good": None,
     "small_cohort": None,
     "computed": None,
+    "published": None,  # DfE published files that carry it: see publications.py
 }
 SECTION_FIELDS = ("id", "slug", "title", "summary")
 
@@ -130,6 +133,7 @@ class Indicator:
     context: str | None = None
     small_cohort: int | None = None
     computed: str | None = None
+    published: tuple[Mapping, ...] = field(default=(), hash=False)
 
     # ------------------------------------------------------------------ display
     def format_value(self, value: Any) -> str:
@@ -208,8 +212,11 @@ class Section:
 class Catalogue:
     """The indicators and sections of one catalogue file, in file order."""
 
-    def __init__(self, indicators: list[Indicator], sections: list[Section], path: Path | None = None):
+    def __init__(self, indicators: list[Indicator], sections: list[Section], path: Path | None = None,
+                 reference_files: list | None = None):
         self.indicators = list(indicators)
+        self.publications = Publications([m for i in indicators for m in i.published],
+                                         list(reference_files or []))
         self.sections = list(sections)
         self.path = path
         self._by_code = {i.code: i for i in self.indicators}
@@ -340,8 +347,10 @@ def _parse(path: Path) -> Catalogue:
         problems.append("'indicators:' must be a non-empty list")
         raw_indicators = []
     for key in data:
-        if key not in ("sections", "indicators"):
-            problems.append(f"unknown top-level key {key!r} (expected 'sections' and 'indicators')")
+        if key not in ("sections", "indicators", "reference_files"):
+            problems.append(f"unknown top-level key {key!r} (expected 'sections', 'indicators' "
+                            "and optionally 'reference_files')")
+    reference_files = parse_reference(data.get("reference_files"), problems)
 
     # Sections
     section_ids: list[str] = []
@@ -512,6 +521,8 @@ def _parse(path: Path) -> Catalogue:
                     problems.append(f"{where}: breakdown {dim!r} lists a value twice")
                 breakdowns[str(dim)] = tuple(values)
 
+        published = parse_mappings(code, r["published"], where, problems)
+
         if len(problems) > before:
             continue
         indicators.append(
@@ -538,6 +549,7 @@ def _parse(path: Path) -> Catalogue:
                 context=r["context"],
                 small_cohort=sc,
                 computed=r["computed"],
+                published=published,
             )
         )
 
@@ -554,4 +566,4 @@ def _parse(path: Path) -> Catalogue:
         )
         for s in section_rows
     ]
-    return Catalogue(indicators, sections, path=path)
+    return Catalogue(indicators, sections, path=path, reference_files=reference_files)
