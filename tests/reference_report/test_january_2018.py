@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cli import main
+from pipelines.store.queries import Warehouse
 
 FILES = Path(__file__).parent / "files"
 
@@ -44,9 +46,10 @@ def test_care_leavers_eet_matches_the_report(loaded, capsys):
 def test_health_checks_against_out_turn(loaded, capsys):
     s = show(loaded, "HEALTH_CHECKS_PCT", capsys)
     # "The percentage of health checks that are up to date has remained at 88% compared to
-    # 91% at year out-turn 2016/17."
-    assert s["value"] == 88 and s["outturn"] == {"year": "2016-17", "value": 91}
-    assert s["previous"] == {"period": "Dec 2017", "value": 88}
+    # 91% at year out-turn 2016/17." The report prints no December figure, so none is loaded.
+    assert s["value"] == 88 and s["period"] == "Jan 2018"
+    assert s["outturn"] == {"year": "2016-17", "value": 91}
+    assert s["previous"] is None
 
 
 @pytest.mark.parametrize("code, value, outturn", [
@@ -55,15 +58,55 @@ def test_health_checks_against_out_turn(loaded, capsys):
     ("PEP_Y1_11_PCT", 77, 95)])
 def test_out_turns_printed_beside_the_month(loaded, capsys, code, value, outturn):
     s = show(loaded, code, capsys)
-    assert s["value"] == value and s["outturn"] == {"year": "2016-17", "value": outturn}
+    assert s["value"] == value and s["period"] == "Jan 2018"
+    assert s["outturn"] == {"year": "2016-17", "value": outturn}
 
 
-def test_stability_comparators_are_2015_16(loaded, capsys):
-    s = show(loaded, "STABILITY_FEWER_3_PCT", capsys)
-    assert s["value"] == 86
+@pytest.mark.parametrize("code, year, value", [
+    ("HEALTH_CHECKS_PCT", "2015-16", 88), ("DENTAL_CHECKS_PCT", "2015-16", 89),
+    ("PLACED_20_MILES_PCT", "2014-15", 16), ("PLACED_20_MILES_PCT", "2015-16", 16),
+    ("ASSESSMENTS_UP_TO_DATE_PCT", "2015-16", 97), ("REVIEWS_ON_TIME_PCT", "2015-16", 90),
+    ("PEP_Y1_11_PCT", "2015-16", 90)])
+def test_earlier_out_turns_are_their_years(loaded, capsys, code, year, value):
+    # "2015-16 Out-turn = 89%": a year's figure, labelled with its year, not a month.
+    s = show(loaded, code, capsys, as_at="2016-04" if year == "2015-16" else "2015-04")
+    assert s["outturn"] == {"year": year, "value": value}
+
+
+@pytest.mark.parametrize("code, provisional, own_2015_16, wm, sn, eng", [
+    ("STABILITY_FEWER_3_PCT", 86, 87, 90, 90, 90),
+    ("STABILITY_LONG_TERM_PCT", 67, 68, 69, 69, 68)])
+def test_stability_is_the_2016_17_provisional_out_turn(loaded, capsys, code, provisional,
+                                                       own_2015_16, wm, sn, eng):
+    # The report: "Wolves 16-17 (Provis) = 86%", "Wolverhampton 15-16 = 87%",
+    # "West Midlands 15-16 = 90%" ... : 86 and 67 are 2016-17 provisional out-turns, not
+    # January 2018 figures.
+    s = show(loaded, code, capsys)
+    assert s["value"] == provisional and s["period"] == "2016-17"
+    assert s["outturn"] == {"year": "2016-17", "value": provisional}
     assert {k: v["value"] for k, v in s["comparators"].items()} == {
-        "west_midlands": 90, "statistical_neighbours": 90, "england": 90}
+        "west_midlands": wm, "statistical_neighbours": sn, "england": eng}
     assert s["comparators"]["england"]["year"] == "2015-16"
+    capsys.readouterr()
+    assert main(["show", code, "--as-at", "2017-03", "--json", "--config",
+                 str(loaded.config_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["value"] == provisional
+    local = Warehouse(loaded).df(
+        "SELECT period_label, value, status FROM indicator_values WHERE indicator_code = ? "
+        "AND area_code = ? ORDER BY period_end", [code, loaded.code])
+    assert [(r.period_label, r.value, r.status) for r in local.itertuples()] == [
+        ("2015-16", own_2015_16, "final"), ("2016-17", provisional, "provisional")]
+
+
+def test_no_fixture_figure_is_dated_january_2018_unless_the_report_says_so():
+    # Every Jan-18 row in the extract is one the report prints as current (January 2018);
+    # figures labelled with a year (out-turns, "16-17 (Provis)") carry that year.
+    extract = pd.read_csv(FILES / "wolverhampton_local_extract.csv", dtype=str).dropna(
+        subset=["Value"])
+    jan = set(extract.loc[extract["Month"] == "Jan-18", "Indicator Code"])
+    assert not jan & {"STABILITY_FEWER_3_PCT", "STABILITY_LONG_TERM_PCT"}
+    assert set(extract["Month"]) <= {"Jan-18", "2014/15 out-turn", "2015/16 out-turn",
+                                     "2016/17 out-turn"}
 
 
 def test_annual_education_figures(loaded, capsys):
