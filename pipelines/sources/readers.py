@@ -16,12 +16,24 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time as _time
 import zipfile
 from datetime import date, datetime, time
 
 import pandas as pd
 
 ROW = "__row__"
+
+# Limits on what one file may make us hold or parse (a hostile workbook can declare a
+# million rows by 16,384 columns in a few kilobytes, or inflate 1 MB into 500 MB of XML).
+# The largest real inputs (DfE's national files) have ~20,000 rows and ~50 columns.
+MAX_ROWS = 200_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 5_000_000              # rows x columns of the table as held in memory
+MAX_FIELD_CHARS = 131_072          # the csv module's own default field limit
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024   # all parts of the workbook, as unzipped
+MAX_XLSX_STRINGS = 30 * 1024 * 1024         # the shared-strings part (held in memory)
+MAX_READ_SECONDS = 60.0
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -59,7 +71,7 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.Data
                 raise ReadError(f"{file_name} is {what}, not a CSV or XLSX table")
         if sheet:
             raise ReadError(f"{file_name} is a CSV file, which has no sheets; do not name sheet '{sheet}'")
-        rows = _csv_rows(_decode(data, file_name))
+        rows = _csv_rows(_decode(data, file_name), file_name)
     return _to_frame(rows, file_name)
 
 
@@ -82,19 +94,50 @@ def _decode(data: bytes, file_name: str) -> str:
     return text
 
 
-def _csv_rows(text: str) -> list[list[str | None]]:
-    lines = text.splitlines()
-    sample = [ln for ln in lines if ln.strip()][:30]
+def _csv_rows(text: str, file_name: str = "the file") -> list[list[str | None]]:
+    sample = []
+    for ln in io.StringIO(text, newline=""):
+        if ln.strip():
+            sample.append(ln[:MAX_FIELD_CHARS])  # sniffing needs no more than that
+            if len(sample) == 30:
+                break
     delimiter = _sniff(sample)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[c if c.strip() else None for c in rec] for rec in reader]
+    rows: list[list[str | None]] = []
+    deadline = _time.monotonic() + MAX_READ_SECONDS
+    try:
+        for rec in reader:
+            if len(rec) > MAX_COLUMNS:
+                raise ReadError(
+                    f"{file_name} row {len(rows) + 1} has {len(rec):,} columns; expected at "
+                    f"most {MAX_COLUMNS:,} (is the delimiter right, or is a quote left open?)")
+            rows.append([c if c.strip() else None for c in rec])
+            if len(rows) > MAX_ROWS:
+                raise ReadError(f"{file_name} has more than {MAX_ROWS:,} rows; expected at "
+                                f"most {MAX_ROWS:,}: split it (e.g. one file per year)")
+            if not len(rows) % 5000 and _time.monotonic() > deadline:
+                raise ReadError(f"{file_name} took more than {MAX_READ_SECONDS:.0f} s to "
+                                "read and was stopped; split it into smaller files")
+    except csv.Error as exc:
+        start = len(rows) + 1  # the record the bad field starts in, as Excel numbers rows
+        if "field larger than field limit" in str(exc):
+            raise ReadError(
+                f"{file_name} row {start}: a cell is longer than {MAX_FIELD_CHARS:,} "
+                "characters; expected a table of short cells (is a quote (\") left open, "
+                "or is this not a CSV table?)") from None
+        raise ReadError(f"{file_name} row {start} cannot be read as CSV ({exc}); expected "
+                        "comma, semicolon or tab separated cells") from None
+    return rows
 
 
 def _sniff(sample: list[str]) -> str:
     """The delimiter that splits the sample into the most columns, consistently."""
     best, best_score = ",", 0
     for delim in (",", ";", "\t"):
-        counts = [len(rec) for rec in csv.reader(sample, delimiter=delim)]
+        try:
+            counts = [len(rec) for rec in csv.reader(sample, delimiter=delim)]
+        except csv.Error:
+            continue
         if not counts:
             continue
         widest = max(counts)
@@ -104,11 +147,35 @@ def _sniff(sample: list[str]) -> str:
     return best
 
 
+def _check_zip(data: bytes, file_name: str) -> None:
+    """Refuse a workbook that would unzip to more than we are willing to parse (the sizes
+    are the ones the zip declares; zipfile never inflates a part beyond its declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(
+            f"{file_name} is not a readable XLSX workbook ({exc.__class__.__name__}: {exc}); "
+            "open it in Excel and save it again as .xlsx or CSV") from None
+    total = sum(i.file_size for i in infos)
+    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if total > MAX_XLSX_UNCOMPRESSED or strings > MAX_XLSX_STRINGS:
+        raise ReadError(
+            f"{file_name} unzips to {total / 1024 / 1024:,.0f} MB of spreadsheet XML; expected "
+            f"at most {MAX_XLSX_UNCOMPRESSED // (1024 * 1024)} MB (shared text at most "
+            f"{MAX_XLSX_STRINGS // (1024 * 1024)} MB). Save the sheet you need as CSV, or "
+            "split the workbook")
+
+
 def _xlsx_rows(data: bytes, file_name: str, sheet: str | None) -> list[list[str | None]]:
     import openpyxl
 
+    _check_zip(data, file_name)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: a cell holding a formula reads as its formula text ("=B2/C2",
+        # "=HYPERLINK(...)", "='[budget.xlsx]Sheet1'!A1"), which the checks refuse by row
+        # and column, instead of its cached value being loaded unseen.
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ReadError(
             f"{file_name} is not a readable XLSX workbook ({exc.__class__.__name__}: {exc}); "
@@ -122,10 +189,25 @@ def _xlsx_rows(data: bytes, file_name: str, sheet: str | None) -> list[list[str 
         else:
             names = ", ".join(f"'{n}'" for n in wb.sheetnames)
             raise ReadError(f"{file_name} has no sheet '{sheet}'; its sheets are {names}")
+        # Never trust the sheet's declared size (A1:XFD1048576 would be padded cell by
+        # cell): read only the cells that are there, and stop at the limits.
+        ws.reset_dimensions()
         rows: list[list[str | None]] = []
+        deadline = _time.monotonic() + MAX_READ_SECONDS
         # iter_rows from row 1 so list positions are Excel row numbers - 1
         for values in ws.iter_rows(min_row=1, values_only=True):
-            rows.append([_cell_text(v) for v in values])
+            if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
+                raise ReadError(
+                    f"{file_name} row {len(rows) + 1} has cells beyond column "
+                    f"{_excel_column(MAX_COLUMNS - 1)}; expected at most {MAX_COLUMNS:,} "
+                    "columns")
+            rows.append([_cell_text(v) for v in values[:MAX_COLUMNS]])
+            if len(rows) > MAX_ROWS:
+                raise ReadError(f"{file_name} has more than {MAX_ROWS:,} rows; expected at "
+                                f"most {MAX_ROWS:,}: split it (e.g. one file per year)")
+            if not len(rows) % 2000 and _time.monotonic() > deadline:
+                raise ReadError(f"{file_name} took more than {MAX_READ_SECONDS:.0f} s to "
+                                "read and was stopped; save the sheet you need as CSV")
         return rows
     except ReadError:
         raise
@@ -151,7 +233,7 @@ def _cell_text(v) -> str | None:
         if v.is_integer():
             return str(int(v))
         return repr(round(v, 10))  # drop binary noise such as 0.30000000000000004
-    s = str(v)
+    s = getattr(v, "text", None) or str(v)  # an array formula's text
     return s if s.strip() else None
 
 
@@ -184,6 +266,10 @@ def _to_frame(rows: list[list[str | None]], file_name: str) -> pd.DataFrame:
             "(for example indicator, period, value) above the figures"
         )
     width = max(len(r) for r in rows[h:])
+    if width * (len(rows) - h) > MAX_CELLS:
+        raise ReadError(
+            f"{file_name} has {len(rows) - h:,} rows by {width:,} columns; expected at most "
+            f"{MAX_CELLS:,} cells in all: split it, or delete unused columns")
     header = list(rows[h]) + [None] * (width - len(rows[h]))
     body = [list(r) + [None] * (width - len(r)) for r in rows[h + 1 :]]
     keep, names, seen = [], [], {}
