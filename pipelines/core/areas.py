@@ -23,7 +23,7 @@ SN = "SN"  # pseudo-area: the statistical-neighbour average
 SN_NAME = "Statistical neighbours"
 
 COLUMNS = ["code", "name", "type", "region_code", "dfe_number", "active"]
-TYPES = {"country", "region", "la"}
+TYPES = {"country", "region", "subregion", "la"}  # subregion: Inner and Outer London (DfE tables)
 
 _ONS_CODE = re.compile(r"^[EWSN]\d{8}$")
 
@@ -101,7 +101,7 @@ def _read(path: Path) -> pd.DataFrame:
         if not r["name"]:
             raise _fail(path, row, "name", r["name"], "the area's name")
         if r["type"] not in TYPES:
-            raise _fail(path, row, "type", r["type"], "one of country, region, la")
+            raise _fail(path, row, "type", r["type"], "one of country, region, subregion, la")
         if r["active"].lower() not in {"true", "false"}:
             raise _fail(path, row, "active", r["active"], "true or false")
         if r["dfe_number"] and not re.fullmatch(r"\d{3}", r["dfe_number"]):

@@ -11,6 +11,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.core import neighbours as sn_models
+from pipelines.core.areas import area_name, region_of
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "data" / "config.toml"
 ENGLAND = "E92000001"
@@ -33,6 +36,8 @@ class Config:
     is_sample: bool = False
     targets: dict = field(default_factory=dict)
     auth: dict = field(default_factory=dict)
+    neighbour_model: int = sn_models.DEFAULT_MODEL  # DfE model year the neighbours come from
+    neighbours_source: str = "model"  # "model" (DfE's file) or "config" (typed by hand)
 
     @property
     def archive_dir(self) -> Path:
@@ -61,12 +66,22 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
         raise ConfigError(f"{p}: not valid TOML ({exc})") from exc
     problems = []
     auth_tbl = raw.get("authority", {})
-    for key in ("name", "code", "region", "statistical_neighbours"):
-        if key not in auth_tbl:
-            problems.append(f"[authority] {key} is missing")
-    neighbours = auth_tbl.get("statistical_neighbours", [])
-    if not isinstance(neighbours, list) or not all(isinstance(c, str) for c in neighbours):
+    # Only the code is needed: the name and region come from areas.csv and the statistical
+    # neighbours from DfE's model (a hand-typed list overrides it).
+    if "code" not in auth_tbl:
+        problems.append("[authority] code is missing")
+    code = str(auth_tbl.get("code", "")).strip().upper()
+    for key, found in (("name", area_name(code) if code else ""), ("region", region_of(code))):
+        if key not in auth_tbl and (not found or found == code):
+            problems.append(f"[authority] {key} is missing (and {code or 'the code'} is not in areas.csv)")
+    neighbours = auth_tbl.get("statistical_neighbours")
+    if neighbours is not None and (not isinstance(neighbours, list)
+                                   or not all(isinstance(c, str) for c in neighbours)):
         problems.append("[authority] statistical_neighbours must be a list of ONS codes")
+    model = auth_tbl.get("statistical_neighbour_model", sn_models.DEFAULT_MODEL)
+    if model not in sn_models.MODEL_FILES:
+        problems.append(f"[authority] statistical_neighbour_model must be one of "
+                        f"{', '.join(map(str, sorted(sn_models.MODEL_FILES)))}, got {model!r}")
     wh = raw.get("warehouse", {}).get("path", "warehouse.duckdb")
     if problems:
         raise ConfigError(f"{p}: " + "; ".join(problems))
@@ -74,15 +89,19 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
     wpath = Path(db) if db else Path(wh)
     if not wpath.is_absolute():
         wpath = (Path.cwd() / wpath) if db else (base / wpath)
+    if neighbours is None:
+        neighbours = [n.code for n in sn_models.neighbours_of(code, model)]
     return Config(
-        name=str(auth_tbl["name"]),
-        code=str(auth_tbl["code"]).strip().upper(),
+        name=str(auth_tbl.get("name") or area_name(code)),
+        code=code,
         dfe_number=auth_tbl.get("dfe_number"),
-        region=str(auth_tbl["region"]).strip().upper(),
+        region=str(auth_tbl.get("region") or region_of(code)).strip().upper(),
         statistical_neighbours=tuple(c.strip().upper() for c in neighbours),
         warehouse_path=wpath.resolve(),
         config_path=p.resolve(),
         is_sample=bool(auth_tbl.get("sample", False)),
         targets=dict(raw.get("targets", {})),
         auth=dict(raw.get("auth", {})),
+        neighbour_model=int(model),
+        neighbours_source="config" if "statistical_neighbours" in auth_tbl else "model",
     )
