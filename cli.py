@@ -11,11 +11,20 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import ConfigError, load_config
+from pipelines.store.queries import Warehouse, parse_as_at, show_json
+from pipelines.store.warehouse import WarehouseError, history, revert
+from pipelines.uploads import check_files, commit_checked, format_report
 
 
 class UsageError(Exception):
     pass
+
+
+# _LAZY: the commands that need Dash, Flask, plotly or the sample generator import them
+# inside the command, so `lacdash show`/`ingest`/`history` start without loading them
+# (the only function-local imports of our own modules; tests/test_layering.py allows these).
 
 
 def _common(p: argparse.ArgumentParser):
@@ -96,7 +105,6 @@ def main(argv=None) -> int:
 # ------------------------------------------------------------------ ingest
 
 def cmd_ingest(args, config) -> int:
-    from pipelines.uploads import check_files, commit_checked, format_report
     paths = [Path(f) for f in args.files]
     for p in paths:
         if not p.is_file():
@@ -130,8 +138,6 @@ def _progress(done: int, total: int, what: str):
 # ------------------------------------------------------------------ show
 
 def cmd_show(args, config) -> int:
-    from pipelines.core.catalogue import load_catalogue
-    from pipelines.store.queries import Warehouse, parse_as_at, show_json
     cat = load_catalogue()
     ind = cat.resolve(args.code)
     if ind is None:
@@ -174,7 +180,6 @@ def cmd_show(args, config) -> int:
 # ------------------------------------------------------------------ history / revert
 
 def cmd_history(args, config) -> int:
-    from pipelines.store.warehouse import history
     h = history(config.warehouse_path)
     if args.json:
         print(json.dumps(h.to_dict(orient="records"), indent=2, default=str))
@@ -191,7 +196,6 @@ def cmd_history(args, config) -> int:
 
 
 def cmd_revert(args, config) -> int:
-    from pipelines.store.warehouse import WarehouseError, revert
     if not config.warehouse_path.exists():
         raise UsageError(f"no warehouse at {config.warehouse_path}")
     try:
@@ -207,28 +211,25 @@ def cmd_revert(args, config) -> int:
 # ------------------------------------------------------------------ sample / serve / export
 
 def cmd_sample(args, config) -> int:
-    from tools.sample.build import build_sample
+    from tools.sample.build import build_sample  # lazy: see _LAZY
     print(build_sample(config))
     return 0
 
 
 def cmd_serve(args, config) -> int:
-    from webapp.serve import serve
+    from webapp.serve import serve  # lazy: see _LAZY
     return serve(config, host=args.host, port=args.port, workers=args.workers)
 
 
 def cmd_export(args, config) -> int:
-    try:
-        from exports.board_pack import export_board_pack
-    except ImportError:
-        raise UsageError("the board pack export is not built yet") from None
+    from exports.board_pack import export_board_pack  # lazy: see _LAZY
     return export_board_pack(config, as_at=args.as_at, fmt=args.format, mode=args.mode,
                              out=Path(args.out))
 
 
 def cmd_user(args, config) -> int:
     # The users file belongs to the web app's sign-in; this is how the first admin is made.
-    from webapp.auth import AuthError, auth_mode, set_user
+    from webapp.auth import AuthError, auth_mode, set_user  # lazy: see _LAZY
     password = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -1,11 +1,13 @@
-"""Bar charts and the attainment table:
+"""Bar charts and the attainment table's rows:
 
 - `breakdown_figure`: a breakdown over time (placement types, Ofsted ratings), stacked or
   grouped, each category with a fixed colour and fill pattern (readable in greyscale);
 - `comparator_bar_figure`: the authority beside West Midlands, statistical neighbours and
   England for one published year;
-- `attainment_rows` / `attainment_table`: the KS2/KS4 table (looked-after children beside all
-  local children and the three comparators).
+- `attainment_rows`: the KS2/KS4 table's rows (looked-after children beside all local
+  children and the three comparators), drawn by `components.tables.attainment_table`.
+
+No Dash here: the exports draw these figures too.
 
 Missing stays missing: no bar is drawn and the hover/table says "no figure (reason)".
 """
@@ -16,7 +18,6 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import html
 
 from components import theme
 from components.formatting import (
@@ -249,28 +250,3 @@ def attainment_rows(indicators: Sequence[Any], comparator_frames: Mapping[str, p
         row["all_children"] = (ac, None) if not isinstance(ac, tuple) else ac
         rows.append(row)
     return rows
-
-
-def attainment_table(rows: Sequence[Mapping], *, authority_name: str, caption: str | None = None,
-                     id: str | None = None) -> html.Table:
-    """The KS2/KS4 table: measure (with year) by looked-after children, all children in the
-    authority, and looked-after children in West Midlands, statistical neighbours, England."""
-    headers = ["Measure", f"{authority_name} looked-after children", f"All children in {authority_name}",
-               "West Midlands looked-after children", "Statistical neighbours looked-after children",
-               "England looked-after children"]
-    body = []
-    for row in rows:
-        ind = row["indicator"]
-        label = getattr(ind, "title", ind.code) + (f" ({row['year']})" if row.get("year") else "")
-        cells = [html.Th(label, scope="row")]
-        for col in ATTAINMENT_COLUMNS:
-            value, reason = row.get(col) or (None, None)
-            cells.append(html.Td(format_value_or_reason(ind, value, reason), className="num"))
-        body.append(html.Tr(cells))
-    caption = caption or "Attainment of looked-after children beside all local children and comparators"
-    props = {"id": id} if id else {}
-    return html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i else None) for i, h in enumerate(headers)])),
-        html.Tbody(body),
-    ], className="data-table attainment-table", **props)

@@ -1,11 +1,11 @@
 """Tables of figures: the text alternative to every chart (with numerator and denominator),
-the comparator table and the revisions table. Each has a <caption> and scoped headers; a
+the comparator table, the revisions table and the KS2/KS4 attainment table. Each has a <caption> and scoped headers; a
 missing figure reads "no figure (reason)", never 0.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pandas as pd
 from dash import html
@@ -16,6 +16,7 @@ from components.formatting import (
     is_missing,
 )
 from components.theme import series_names
+from components.bar_chart import ATTAINMENT_COLUMNS
 from components.timeline import frame_or_empty, local_points
 
 COMPARATOR_COLUMNS = ("local", "west_midlands", "statistical_neighbours", "england")
@@ -106,3 +107,27 @@ def revisions_table(indicator, revisions_df: pd.DataFrame, *, caption: str | Non
     caption = caption or f"{getattr(indicator, 'title', '')}: figures revised since first reported"
     return _table(caption, ["Period", "First reported", "Now", "Revised on"], rows, numeric_from=1, id=id)
 
+
+def attainment_table(rows: Sequence[Mapping], *, authority_name: str, caption: str | None = None,
+                     id: str | None = None) -> html.Table:
+    """The KS2/KS4 table: measure (with year) by looked-after children, all children in the
+    authority, and looked-after children in West Midlands, statistical neighbours, England."""
+    headers = ["Measure", f"{authority_name} looked-after children", f"All children in {authority_name}",
+               "West Midlands looked-after children", "Statistical neighbours looked-after children",
+               "England looked-after children"]
+    body = []
+    for row in rows:
+        ind = row["indicator"]
+        label = getattr(ind, "title", ind.code) + (f" ({row['year']})" if row.get("year") else "")
+        cells = [html.Th(label, scope="row")]
+        for col in ATTAINMENT_COLUMNS:
+            value, reason = row.get(col) or (None, None)
+            cells.append(html.Td(format_value_or_reason(ind, value, reason), className="num"))
+        body.append(html.Tr(cells))
+    caption = caption or "Attainment of looked-after children beside all local children and comparators"
+    props = {"id": id} if id else {}
+    return html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i else None) for i, h in enumerate(headers)])),
+        html.Tbody(body),
+    ], className="data-table attainment-table", **props)

@@ -22,7 +22,7 @@ from components import adoption_charts as ac
 from components import theme
 from components.formatting import month_label
 from exports import images
-from exports.content import ExportInputError, header_lines, resolve_as_at
+from exports.base import ExportInputError, header_lines, resolve_as_at
 from exports.suppression import NOTE, PRIVATE, PUBLIC, SUPPRESSED, check_mode, is_small, \
     suppress_frame
 from exports.tables_export import to_csv_bytes, to_xlsx_bytes

@@ -12,11 +12,15 @@ from pathlib import Path
 import pandas as pd
 
 from exports import images
-from exports.content import (ExportInputError, resolve_as_at, Pack, build_item, build_pack, chart_data,
-                             header_lines, summary_row)
+from exports.base import ExportInputError, header_lines, resolve_as_at
+from exports.content import Pack, build_item, build_pack, chart_data, summary_row
+from exports.docx_pack import build_docx
+from exports.pdf import docx_to_pdf, require_soffice
+from exports.pptx_deck import build_pptx
 from exports.images import ExportError
 from exports.suppression import NOTE, PRIVATE, check_mode
 from exports.tables_export import to_csv_bytes, to_xlsx_bytes
+from pipelines.store.queries import Warehouse
 
 FORMATS = ("docx", "pdf", "pptx", "xlsx")
 MEDIA_TYPES = {
@@ -34,7 +38,6 @@ def _warehouse(config_or_wh):
     """A Warehouse from a Config (or the Warehouse itself)."""
     if hasattr(config_or_wh, "summary"):
         return config_or_wh
-    from pipelines.store.queries import Warehouse
     path = config_or_wh.warehouse_path
     if not Path(path).exists():
         raise ExportInputError(f"No warehouse at {path}: run `lacdash sample` or "
@@ -71,13 +74,10 @@ def render_pack(pack: Pack, fmt: str, render=images.figure_bytes) -> bytes:
     if fmt == "xlsx":
         return pack_xlsx(pack)
     if fmt in ("docx", "pdf"):
-        from exports.docx_pack import build_docx
         data = build_docx(pack, render)
         if fmt == "pdf":
-            from exports.pdf import docx_to_pdf
             return docx_to_pdf(data)
         return data
-    from exports.pptx_deck import build_pptx
     return build_pptx(pack, render)
 
 
@@ -89,7 +89,6 @@ def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "p
     fmt = _check_fmt(fmt, FORMATS)
     mode = check_mode(mode)
     if fmt == "pdf":  # fail before drawing 50 charts
-        from exports.pdf import require_soffice
         require_soffice()
     wh = _warehouse(config)
     if fmt == "xlsx":

@@ -6,24 +6,26 @@ the figures are built by the same component builders the dashboard uses.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, suppress_breakdowns,
+from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
+from components.bar_chart import breakdown_figure
+from components.summary_text import chart_summary, headline
+from components.trend_chart import trend_figure
+from exports.adoption_export import CHARTS, adoption_chart, export_figure
+from exports.base import SUPPRESSED_FOOTNOTE, ExportInputError, header_lines, resolve_as_at
+from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, is_small, suppress_breakdowns,
                                  suppress_frame, suppress_summary, suppress_text)
+from pipelines.measures import adoption
 
 KEY_POINTS = "key-points"
 COMPARATOR_NAMES = {"west_midlands": "West Midlands",
                     "statistical_neighbours": "Statistical neighbours", "england": "England"}
-SUPPRESSED_FOOTNOTE = "Figures of fewer than 5 children are not shown, to protect privacy."
-
-
-class ExportInputError(ValueError):
-    """A request the user can correct (unknown code, no figures for the month)."""
 
 
 @dataclass
@@ -97,18 +99,6 @@ class Pack:
         return header_lines(what, self.authority, self.as_at, self.mode, self.is_sample)
 
 
-def header_lines(what: str, authority: str, as_at: date, mode: str, is_sample: bool) -> list[str]:
-    lines = [what, f"{authority}: figures as at {pd.Timestamp(as_at):%B %Y}"]
-    if mode == PUBLIC:
-        lines.append(f"Public. {SUPPRESSED_FOOTNOTE[:-1]} (shown as \"{SUPPRESSED}\").")
-    else:
-        lines.append("CONFIDENTIAL: includes small numbers. Not for publication.")
-    if is_sample:
-        lines.append("Sample data: a synthetic authority, not real children.")
-    lines.append(f"Exported {date.today():%d %B %Y}")
-    return lines
-
-
 # ---------------------------------------------------------------- text and numbers
 
 def value_text(ind, value, suppressed: bool = False, reason: str | None = None) -> str:
@@ -134,12 +124,10 @@ def count_text(num, den) -> str:
 def _headline(ind, s: dict) -> str:
     if s.get("suppressed"):
         return f"{ind.title}: {SUPPRESSED} in {s.get('period') or ''}".strip()
-    from components.summary_text import headline
     return headline(ind, s)
 
 
 def _sentence(ind, s: dict, authority: str) -> str:
-    from components.summary_text import chart_summary
     text = chart_summary(ind, s, authority)
     # the components say "no figure (fewer than 5)"; a board paper says "fewer than 5"
     return text.replace(f"no figure ({SUPPRESSED})", SUPPRESSED)
@@ -176,17 +164,6 @@ COMPARISON_HEADER = ["Figure", "Period", "Value", "Children"]
 
 # ---------------------------------------------------------------- gathering
 
-def resolve_as_at(wh, as_at) -> date:
-    """The month an export is as at; a plain ExportInputError when it cannot be."""
-    try:
-        d = wh.resolve_as_at(as_at)
-    except ValueError as exc:
-        raise ExportInputError(str(exc)) from None
-    if d is None:
-        raise ExportInputError("The warehouse has no monthly figures yet: load some first.")
-    return d
-
-
 def _commentary(wh, as_at: date, key: str, mode: str) -> str | None:
     c = wh.commentary(as_at, key)
     text = (c or {}).get("text")
@@ -194,7 +171,6 @@ def _commentary(wh, as_at: date, key: str, mode: str) -> str | None:
 
 
 def _figures(item: Item, authority: str, as_at: date, mode: str) -> list:
-    from components.trend_chart import trend_figure
     ind = item.indicator
     notes = [SUPPRESSED_FOOTNOTE] if item.any_suppressed else []
     trend = trend_figure(ind, item.series, item.comparators, authority_name=authority,
@@ -203,8 +179,6 @@ def _figures(item: Item, authority: str, as_at: date, mode: str) -> list:
     figs = [("trend", trend, item.text)]
     bd = item.breakdowns
     if bd is not None and len(bd) and "suppressed" in bd.columns and _counts_like(ind, bd):
-        from dataclasses import replace
-        from components.bar_chart import breakdown_figure
         # the categories are numbers of children even when the headline is a percentage
         as_counts = ind if ind.unit == "count" else replace(ind, unit="count", decimals=0)
         fig = breakdown_figure(as_counts, bd, authority_name=authority, as_at=as_at,
@@ -247,12 +221,10 @@ def _adoption_days(wh) -> pd.DataFrame | None:
     kids = wh.adoption_children()
     if not len(kids):
         return None
-    from pipelines.measures import adoption
     return adoption.child_days(kids)
 
 
 def _hidden(n, mode: str) -> bool:
-    from exports.suppression import is_small
     return mode == PUBLIC and is_small(n)
 
 
@@ -267,7 +239,6 @@ def scorecard_rows(card: dict, mode: str = PUBLIC) -> list[list[str]]:
     average (previous 3 years in brackets) and threshold, then the last completed year, then
     the year to date; each with % within the threshold and the children behind it. Public
     mode: averages and percentages from 1 to 4 children (or 1 to 4 within) are "fewer than 5"."""
-    from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
     mode = check_mode(mode)
     as_at = pd.Timestamp(card["as_at"]).strftime("%-d %B %Y")
     rows = []
@@ -300,7 +271,6 @@ def scorecard_rows(card: dict, mode: str = PUBLIC) -> list[list[str]]:
 
 def adoption_scorecard(wh, as_at: date, mode: str = PUBLIC, days=None) -> Scorecard | None:
     """The scorecard as at a month from the child-level records (None when none are loaded)."""
-    from pipelines.measures import adoption
     days = _adoption_days(wh) if days is None else days
     if days is None:
         return None
@@ -358,7 +328,6 @@ def adoption_figures(wh, as_at: date, mode: str = PUBLIC) -> list[tuple[str, go.
     none when no adoption records are loaded."""
     if _adoption_days(wh) is None:
         return []
-    from exports.adoption_export import CHARTS, adoption_chart, export_figure
     out = []
     for kind in CHARTS:
         c = adoption_chart(wh, kind, as_at, mode)

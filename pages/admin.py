@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html, no_update
 
-from pages.login import access_denied
+from webapp.shell import access_denied
 from webapp.auth import ROLES, AuthError, audit, auth_mode, load_users, require, set_user
 from webapp.auth import current_user
 from webapp.context import get_config, get_warehouse

@@ -8,6 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from components import adoption_charts as ac
+from components import adoption_tables as at
 from components.layout import chart_block, small_cohort_warning
 from pipelines.measures import adoption
 from webapp import context, shell, views
@@ -68,7 +69,7 @@ def _loaded_figures(wh, month):
         html.H2("Adoption figures loaded directly", id="adoption-loaded-heading"),
         html.P("These figures were loaded as indicators (not worked out here from child-level "
                "records), so they cannot be explained child by child.", className="chart-summary"),
-        html.Div(ac.loaded_figures_table(rows), className="table-wrap"),
+        html.Div(at.loaded_figures_table(rows), className="table-wrap"),
     ], className="chart-block", id="adoption-loaded",
         **{"aria-labelledby": "adoption-loaded-heading"})
 
@@ -81,10 +82,10 @@ def _dots_block(days, card: dict, window: str):
     label = w["label"] if window != "year_to_date" else \
         f"{w['label']} (to {w['end']:%-d %B %Y})"
     heading = "How long each adopted child waited (A1)"
-    downloads = ac.adoption_downloads("dots", f"{as_at:%Y-%m}", window=window,
+    downloads = at.adoption_downloads("dots", f"{as_at:%Y-%m}", window=window,
                                       label=f"the chart of {heading[0].lower() + heading[1:]}")
     return chart_block(ac.child_dots_figure(dots, t), ac.child_dots_summary(dots, t, label),
-                       ac.child_dots_table(dots, t), id="adoption-dots", heading=heading,
+                       at.child_dots_table(dots, t), id="adoption-dots", heading=heading,
                        notes=[downloads])
 
 
@@ -102,9 +103,9 @@ def layout(as_at=None, **_):
     rolling = ac.rolling_frame(a1, a10, lambda d: adoption.thresholds_for(thresholds, d)["A1"])
     month_text = f"{month:%Y-%m}"
     rolling_block = chart_block(ac.rolling_figure(rolling), ac.rolling_summary(rolling),
-                                ac.rolling_table(rolling), id="adoption-rolling",
+                                at.rolling_table(rolling), id="adoption-rolling",
                                 heading="A1 and A10 3-year averages against the threshold",
-                                notes=[ac.adoption_downloads(
+                                notes=[at.adoption_downloads(
                                     "rolling", month_text,
                                     label="the chart of A1 and A10 3-year averages")])
 
@@ -136,9 +137,9 @@ def layout(as_at=None, **_):
     counts = ac.waiting_counts(adoption.children_waiting(days, month), card["A1"]["threshold"])
     t = card["A1"]["threshold"]
     waiting_block = chart_block(ac.waiting_figure(counts), ac.waiting_summary(counts, t, month),
-                                ac.waiting_table(counts), id="adoption-waiting",
+                                at.waiting_table(counts), id="adoption-waiting",
                                 heading="Children waiting to be adopted, and for how long",
-                                notes=[ac.adoption_downloads(
+                                notes=[at.adoption_downloads(
                                     "waiting", month_text,
                                     label="the chart of children waiting to be adopted")])
     windows = [{"label": f"{ac.WINDOWS[k]} ({card['A1'][k]['label']})", "value": k}
@@ -149,7 +150,7 @@ def layout(as_at=None, **_):
             html.H2("Adoption scorecard", id="adoption-scorecard-heading"),
             html.P(ac.scorecard_summary(card), className="chart-summary",
                    id="adoption-scorecard-summary"),
-            html.Div(ac.scorecard_table(card), className="table-wrap"),
+            html.Div(at.scorecard_table(card), className="table-wrap"),
             html.P(f"Cells marked '{ac.SMALL_NUMBERS_TEXT}' count fewer than {ac.SMALL_NUMBERS} "
                    "children: one child can move the figure a lot.", className="secondary"),
         ], className="adoption-scorecard-block",

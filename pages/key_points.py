@@ -8,6 +8,7 @@ from dash import html
 from components.downloads import board_pack_panel
 from components.scorecard import scorecard_section
 from webapp import context, shell
+from webapp.auth import current_user
 from webapp.views import for_scorecard
 from webapp.urls import check_as_at
 
@@ -28,7 +29,6 @@ def layout(as_at=None, **_):
 
 def _can_private() -> bool:
     try:
-        from webapp.auth import current_user
         return current_user().role in ("editor", "admin")
     except Exception:  # noqa: BLE001 - no sign-in configured: public exports only
         return False

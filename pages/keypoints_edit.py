@@ -9,9 +9,10 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html, no_update
 
-from pages.login import access_denied
+from pipelines.store.warehouse import save_commentary
 from present.keypoints import OVERALL, draft_key_points
 from pipelines.store.queries import month_end, parse_as_at
+from webapp.shell import access_denied
 from webapp.auth import current_user, require
 from webapp.context import get_config, get_warehouse
 
@@ -98,7 +99,6 @@ def handle_save(n_clicks, month, section, text):
     if not month:
         return "Choose a month first.", no_update
     text = (text or "").strip()
-    from pipelines.store.warehouse import save_commentary
     v = save_commentary(get_config().warehouse_path, month_end(month), section, text,
                         user.name)
     return f"Saved version {v} by {user.name}.", _versions(month, section)

@@ -1,6 +1,6 @@
 """Sign-in (`/login`): a password form (local users), a marked demo role picker (the sample),
-or, behind the council's single sign-on, just who you are. Also the pieces other pages use
-to say "you need editor access" and to show who is signed in."""
+or, behind the council's single sign-on, just who you are. (Who is signed in and "you need
+editor access" are drawn by webapp.shell, for every page.)"""
 from __future__ import annotations
 
 import dash
@@ -8,12 +8,9 @@ from dash import dcc, html
 
 from webapp.auth import auth_mode, current_user
 from webapp.context import get_config
+from webapp.shell import ROLE_TEXT
 
 dash.register_page(__name__, path="/login", title="Sign in")
-
-ROLE_TEXT = {"viewer": "read the dashboard (board members)",
-             "editor": "upload figures and write key points (insight team)",
-             "admin": "manage users and read the audit log"}
 
 
 def demo_banner() -> html.Div:
@@ -22,39 +19,6 @@ def demo_banner() -> html.Div:
          "This is the sample with made-up figures: anyone can choose any role. A council's "
          "own deployment signs people in through its single sign-on or a users file."],
         className="demo-banner", role="note", id="demo-banner")
-
-
-def user_bar() -> html.Div:
-    """Who is signed in, with sign-in / sign-out (for the page shell; built per request)."""
-    user = current_user()
-    mode = auth_mode(get_config())
-    if user.signed_in:
-        parts = [html.Span(f"Signed in as {user.name} ({user.role})", id="user-name")]
-        if mode != "header":
-            parts.append(html.Form(html.Button("Sign out", type="submit", id="sign-out"),
-                                   action="/auth/sign-out", method="POST",
-                                   style={"display": "inline", "marginLeft": "0.5em"}))
-    else:
-        parts = [dcc.Link("Sign in", href="/login", id="sign-in-link")]
-    if mode == "demo":
-        parts.insert(0, html.Strong("Demo sign-in ", className="demo-flag"))
-    return html.Div(parts, className="user-bar")
-
-
-def access_denied(role: str, path: str) -> html.Div:
-    """What a user without `role` sees instead of a page's controls."""
-    user = current_user()
-    who = (f"You are signed in as {user.name}, a {user.role}."
-           if user.signed_in else "You are not signed in.")
-    return html.Div([
-        html.H1(f"You need {role} access"),
-        html.P(f"This page is for {role}s: people who {ROLE_TEXT[role]}. {who}",
-               id="access-denied"),
-        html.P(dcc.Link("Sign in with another account", href=f"/login?next={path}")
-               if auth_mode(get_config()) != "header" else
-               "Ask an admin to give your account this role."),
-        html.P(dcc.Link("Back to the dashboard", href="/")),
-    ])
 
 
 def _next_field(next_path: str | None):

@@ -9,8 +9,11 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, dash_table, dcc, html, no_update
 
-from pages.login import access_denied
+from pipelines.store.warehouse import WarehouseError, history, revert, revert_preview
+from pipelines.uploads import check_files, commit_checked
+from tools.sample.generate import make_template
 from webapp import upload_logic as ul
+from webapp.shell import access_denied
 from webapp.auth import audit, current_user, require
 from webapp.context import get_config, get_warehouse
 
@@ -84,7 +87,6 @@ def handle_upload(contents, filenames):
     cleared contents, result). Clearing `contents` lets the same file be dropped again."""
     require("editor")
     config, wh = get_config(), get_warehouse()
-    from pipelines.uploads import check_files
     contents, filenames = ul.as_list(contents), ul.as_list(filenames)
     if not contents:
         return (no_update,) * 8
@@ -113,7 +115,6 @@ def handle_commit(n_clicks, token, version=0):
         return (no_update,) * 4
     user = require("editor")
     config = get_config()
-    from pipelines.uploads import check_files, commit_checked
     root = ul.staging_dir(config)
     try:
         files = ul.load_staged(root, token)
@@ -137,7 +138,6 @@ def handle_commit(n_clicks, token, version=0):
 def handle_history(_version):
     """(history rows, revert options, the latest committed upload as the default choice)."""
     require("editor")
-    from pipelines.store.warehouse import history
     h = history(get_config().warehouse_path)
     rows = ul.history_rows(h) if len(h) else []
     options = [{"label": f"{r['upload']}: {h.loc[h.upload_id == r['upload'], 'file_name'].iloc[0]}"
@@ -153,7 +153,6 @@ def handle_revert_ask(n_clicks, upload_id):
     require("editor")
     if upload_id is None:
         return no_update, False, html.P("Choose an upload to revert first.", role="alert")
-    from pipelines.store.warehouse import WarehouseError, revert_preview
     try:
         preview = revert_preview(get_config().warehouse_path, int(upload_id))
     except WarehouseError as exc:
@@ -166,7 +165,6 @@ def handle_revert(submit_n_clicks, upload_id, version=0):
     if not submit_n_clicks or upload_id is None:
         return no_update, no_update
     user = require("editor")
-    from pipelines.store.warehouse import WarehouseError, revert
     try:
         out = revert(get_config().warehouse_path, int(upload_id), user=user.name)
     except WarehouseError as exc:
@@ -181,7 +179,6 @@ def handle_template(n_clicks):
     if not n_clicks:
         return no_update
     user = require("editor")
-    from tools.sample.generate import make_template
     wh = get_warehouse()
     try:
         latest = wh.latest_month()

@@ -20,6 +20,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import abort, current_app, has_request_context, redirect, request, send_file, session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from pipelines.store.warehouse import archived_file, history, record_action
+from webapp.context import get_config
+
 ROLES = ("viewer", "editor", "admin")
 MODES = ("header", "local", "demo")
 ANONYMOUS = "anonymous"
@@ -133,7 +139,6 @@ def save_users(config, users: dict[str, dict]) -> None:
 
 def set_user(config, name: str, role: str, password: str | None = None) -> str:
     """Add a user or change their role (and password when given). Returns what changed."""
-    from werkzeug.security import generate_password_hash
     name = (name or "").strip()
     if not _NAME_RE.match(name):
         raise AuthError(f"'{name}' is not a usable user name: use 1 to 64 letters, digits, "
@@ -159,7 +164,6 @@ def set_user(config, name: str, role: str, password: str | None = None) -> str:
 
 
 def verify_password(config, name: str, password: str) -> User | None:
-    from werkzeug.security import check_password_hash
     u = load_users(config).get((name or "").strip())
     if not u or not u.get("password_hash") or not password:
         return None
@@ -171,16 +175,13 @@ def verify_password(config, name: str, password: str) -> User | None:
 # ------------------------------------------------------------------ the current request
 
 def _app_config():
-    from flask import current_app
     if "LACDASH_CONFIG" in current_app.config:
         return current_app.config["LACDASH_CONFIG"]
-    from webapp.context import get_config
     return get_config()
 
 
 def current_user(config=None) -> User:
     """The user of the current request (anonymous viewer outside one or when not signed in)."""
-    from flask import has_request_context, request, session
     if not has_request_context():
         return User(ANONYMOUS, "viewer")
     config = config or _app_config()
@@ -213,7 +214,6 @@ def require(role: str, config=None) -> User:
 
 
 def audit(config, user: User | str, action: str, detail: str = "") -> None:
-    from pipelines.store.warehouse import record_action
     name = user.name if isinstance(user, User) else str(user)
     record_action(config.warehouse_path, name, action, detail)
 
@@ -222,8 +222,6 @@ def audit(config, user: User | str, action: str, detail: str = "") -> None:
 
 def init_auth(server, config) -> None:
     """Secret key, body-size cap and the sign-in, sign-out and archived-file routes."""
-    from flask import abort, redirect, request, send_file, session
-
     if "lacdash_sign_in" in server.view_functions:  # already set up for this server
         server.config["LACDASH_CONFIG"] = config
         return
@@ -272,7 +270,6 @@ def init_auth(server, config) -> None:
         """An upload exactly as it arrived (editors only: extracts can be sensitive)."""
         if not current_user(config).has("editor"):
             abort(403)
-        from pipelines.store.warehouse import archived_file, history
         h = history(config.warehouse_path)
         row = h[h.upload_id == upload_id]
         if row.empty:

@@ -17,7 +17,7 @@ from exports.adoption_export import (adoption_chart_bytes, adoption_data_bytes,
                                      adoption_filename)
 from exports.board_pack import (MEDIA_TYPES, board_pack_filename, build_board_pack_bytes,
                                 chart_bytes, data_bytes)
-from exports.content import ExportInputError
+from exports.base import ExportInputError
 from exports.images import ExportError
 from exports.suppression import PRIVATE, check_mode
 

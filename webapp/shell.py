@@ -10,10 +10,15 @@ from dash import Input, Output, State, dcc, html, no_update, page_container
 
 from components import layout as shell_parts
 from webapp import context
+from webapp.auth import auth_mode, current_user
+from webapp.context import get_config
 from webapp.urls import check_as_at, href, query_params, search_with_as_at
 
 URL_ID = "url"
 HEADER_ID = "page-header"
+ROLE_TEXT = {"viewer": "read the dashboard (board members)",
+             "editor": "upload figures and write key points (insight team)",
+             "admin": "manage users and read the audit log"}
 
 
 def header(pathname: str | None, search: str | None):
@@ -26,11 +31,42 @@ def header(pathname: str | None, search: str | None):
     return html.Div([top, user_links(as_at.param)])  # the skip link stays first
 
 
+def user_bar() -> html.Div:
+    """Who is signed in, with sign-in / sign-out (for the page shell; built per request)."""
+    user = current_user()
+    mode = auth_mode(get_config())
+    if user.signed_in:
+        parts = [html.Span(f"Signed in as {user.name} ({user.role})", id="user-name")]
+        if mode != "header":
+            parts.append(html.Form(html.Button("Sign out", type="submit", id="sign-out"),
+                                   action="/auth/sign-out", method="POST",
+                                   style={"display": "inline", "marginLeft": "0.5em"}))
+    else:
+        parts = [dcc.Link("Sign in", href="/login", id="sign-in-link")]
+    if mode == "demo":
+        parts.insert(0, html.Strong("Demo sign-in ", className="demo-flag"))
+    return html.Div(parts, className="user-bar")
+
+
+def access_denied(role: str, path: str) -> html.Div:
+    """What a user without `role` sees instead of a page's controls."""
+    user = current_user()
+    who = (f"You are signed in as {user.name}, a {user.role}."
+           if user.signed_in else "You are not signed in.")
+    return html.Div([
+        html.H1(f"You need {role} access"),
+        html.P(f"This page is for {role}s: people who {ROLE_TEXT[role]}. {who}",
+               id="access-denied"),
+        html.P(dcc.Link("Sign in with another account", href=f"/login?next={path}")
+               if auth_mode(get_config()) != "header" else
+               "Ask an admin to give your account this role."),
+        html.P(dcc.Link("Back to the dashboard", href="/")),
+    ])
+
+
 def user_links(as_at_param=None):
     """Who is signed in, and the insight team's pages for those allowed to use them."""
     try:
-        from pages.login import user_bar
-        from webapp.auth import current_user
         user = current_user()
         bar = user_bar()
     except Exception:  # noqa: BLE001 - sign-in not configured for this app

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.uploads import problems_frame
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILE_TEXT = "20 MB"
 ACCEPT = ".csv,.xlsx,.xls,.txt"
@@ -115,7 +117,6 @@ def refused_problem(file_name: str, message: str) -> dict:
 
 def report_rows(checked) -> list[dict]:
     """Every error and warning, errors first, as rows for a sortable table."""
-    from pipelines.uploads import problems_frame
     df = problems_frame(checked)
     rows = []
     for r in df.to_dict("records"):

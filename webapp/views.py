@@ -14,12 +14,12 @@ import pandas as pd
 from dash import dcc, html
 
 from components.downloads import chart_downloads
-from components.bar_chart import attainment_rows, attainment_table, breakdown_figure, category_label
+from components.bar_chart import attainment_rows, breakdown_figure, category_label
 from components.formatting import format_count, format_value_or_reason, is_missing, month_label
 from components.layout import chart_block, small_cohort_warning
 from components.scorecard import indicator_href
 from components.summary_text import chart_summary, headline
-from components.tables import data_table
+from components.tables import attainment_table, data_table
 from components.trend_chart import trend_figure
 
 BREAKDOWN_MONTHS = 13

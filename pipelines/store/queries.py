@@ -363,6 +363,25 @@ class Warehouse:
     def adoption_children(self) -> pd.DataFrame:
         """The child-level records of the latest committed adoption upload (pseudonymous)."""
         return self.df("""
+    def step_changes(self, code=None, as_at=None) -> pd.DataFrame:
+        """Recorded SPC step changes (not removed) up to as_at: `step_id, indicator_code,
+        month` (month end), `reason, user_name, recorded_at`, oldest first."""
+        as_at = self.resolve_as_at(as_at)
+        cols = ["step_id", "indicator_code", "month", "reason", "user_name", "recorded_at"]
+        def run():
+            has = self.df("SELECT count(*) AS n FROM information_schema.tables "
+                          "WHERE table_name = 'step_changes'").n.iloc[0]
+            if not has:  # a warehouse written before step changes existed
+                return pd.DataFrame(columns=cols)
+            return self.df(f"SELECT {', '.join(cols)} FROM step_changes WHERE removed_at IS "
+                           "NULL ORDER BY indicator_code, month")
+        d = self.cached("step_changes", run)
+        if code is not None:
+            d = d[d.indicator_code == code]
+        if as_at is not None and len(d):
+            d = d[pd.to_datetime(d.month) <= pd.Timestamp(as_at)]
+        return d.reset_index(drop=True)
+
             SELECT * EXCLUDE (upload_id) FROM adoption_children WHERE upload_id = (
               SELECT max(c.upload_id) FROM adoption_children c JOIN uploads u
               ON u.upload_id = c.upload_id WHERE u.status = 'committed')""")

@@ -76,6 +76,9 @@ CREATE TABLE IF NOT EXISTS board_matters (
     subject VARCHAR, lead VARCHAR, current_position VARCHAR, status VARCHAR,
     indicators VARCHAR, private_notes VARCHAR,
     removed BOOLEAN, valid_from TIMESTAMP, valid_to TIMESTAMP, changed_by VARCHAR);
+CREATE TABLE IF NOT EXISTS step_changes (
+    step_id INTEGER, indicator_code VARCHAR, month DATE, reason VARCHAR,
+    user_name VARCHAR, recorded_at TIMESTAMP, removed_at TIMESTAMP, removed_by VARCHAR);
 CREATE OR REPLACE VIEW indicator_values AS
     SELECT o.indicator_code, o.area_code, coalesce(a.area_type, 'la') AS area_type,
            o.period_start, o.period_end, o.period_label, o.breakdown,
@@ -640,3 +643,36 @@ def save_commentary(db: Path, month, section: str, text: str, user: str) -> int:
                     [month, section, text, user, now(), v])
         log(con, user, "key points", f"{section} {month}: version {v}")
     return v
+
+
+# ---------------------------------------------------------------- SPC step changes
+
+def record_step_change(db: Path, code: str, month, reason: str, user: str) -> int:
+    """An editor's step change: the SPC limits of `code` start again from `month` (a month
+    end) because of `reason` (a new recording system, a service redesign). Logged."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WarehouseError("a step change needs a reason (for example 'new recording system')")
+    with write_transaction(db) as con:
+        if con.execute("SELECT count(*) FROM step_changes WHERE indicator_code = ? AND "
+                       "month = ? AND removed_at IS NULL", [code, month]).fetchall()[0][0]:
+            raise WarehouseError(f"{code} already has a step change at {month}")
+        sid = con.execute("SELECT coalesce(max(step_id), 0) + 1 FROM step_changes"
+                          ).fetchall()[0][0]
+        con.execute("INSERT INTO step_changes VALUES (?,?,?,?,?,?,NULL,NULL)",
+                    [sid, code, month, reason, user, now()])
+        log(con, user, "step change", f"{code} from {month}: {reason} (step {sid})")
+    return sid
+
+
+def remove_step_change(db: Path, step_id: int, user: str) -> None:
+    """Withdraw a step change (kept in the table, marked removed, and logged)."""
+    with write_transaction(db) as con:
+        row = con.execute("SELECT indicator_code, month, reason FROM step_changes WHERE "
+                          "step_id = ? AND removed_at IS NULL", [step_id]).fetchall()
+        if not row:
+            raise WarehouseError(f"no step change {step_id} to remove")
+        con.execute("UPDATE step_changes SET removed_at = ?, removed_by = ? WHERE step_id = ?",
+                    [now(), user, step_id])
+        code, month, reason = row[0]
+        log(con, user, "step change removed", f"{code} from {month}: {reason} (step {step_id})")

@@ -2,7 +2,8 @@ import pandas as pd
 from dash import html
 
 from components import theme
-from components.bar_chart import attainment_rows, attainment_table, breakdown_figure, comparator_bar_figure
+from components.bar_chart import attainment_rows, breakdown_figure, comparator_bar_figure
+from components.tables import attainment_table
 from components.sparkline import sparkline_figure, sparkline_svg, sparkline_text
 
 from .conftest import StubIndicator, comparator_rows, month_rows
