@@ -10,8 +10,10 @@ the mode (Public / CONFIDENTIAL) in the header of every page.
 from __future__ import annotations
 
 import io
+from html.parser import HTMLParser
 from typing import Callable
 
+import markdown
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -88,20 +90,68 @@ def _table(doc, header: list[str], rows: list[list[str]], caption: str, widths=N
     return t
 
 
+class _DocxWriter(HTMLParser):
+    """Writes the HTML that `markdown` makes of key points and commentary into Word: headings
+    (`###` -> Heading 3), paragraphs, bullet and numbered lists, bold and italic runs."""
+    HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
+    def __init__(self, doc):
+        super().__init__(convert_charrefs=True)
+        self.doc, self.para, self.lists, self.bold, self.italic = doc, None, [], 0, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HEADINGS:
+            self.para = self.doc.add_heading("", level=self.HEADINGS[tag])
+        elif tag == "p" and not self.lists:
+            self.para = self.doc.add_paragraph()
+        elif tag in ("ul", "ol"):
+            self.lists.append(tag)
+        elif tag == "li":
+            self.para = self.doc.add_paragraph(
+                style="List Number" if self.lists and self.lists[-1] == "ol" else "List Bullet")
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "br" and self.para is not None:
+            self.para.add_run().add_break()
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in ("strong", "b"):
+            self.bold -= 1
+        elif tag in ("em", "i"):
+            self.italic -= 1
+        elif tag in self.HEADINGS or tag in ("p", "li"):
+            if self.para is not None and self.para.runs:
+                self.para.runs[-1].text = self.para.runs[-1].text.rstrip()
+            self.para = None
+
+    def handle_data(self, data):
+        if not data.strip() and (self.para is None or not self.para.runs):
+            return
+        if self.para is None:
+            self.para = self.doc.add_paragraph()  # text outside any block
+        text = " ".join(data.split("\n"))
+        if not self.para.runs:
+            text = text.lstrip()
+        run = self.para.add_run(text)
+        run.bold = bool(self.bold) or None
+        run.italic = bool(self.italic) or None
+
+
 def _paragraphs(doc, text: str | None, empty: str | None = None) -> None:
-    """Commentary: blank lines split paragraphs; lines starting '- ' or '* ' are bullets."""
+    """Key points and commentary, written in Markdown (`###` headings, `-` bullets, `1.`
+    numbered lists, paragraphs split by blank lines, **bold**, *italic*), as Word styles."""
     if not text or not text.strip():
         if empty:
             p = doc.add_paragraph(empty)
             p.runs[0].italic = True
         return
-    for block in text.strip().split("\n\n"):
-        lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
-        if lines and all(ln[:2] in ("- ", "* ") for ln in lines):
-            for ln in lines:
-                doc.add_paragraph(ln[2:].strip(), style="List Bullet")
-        elif lines:
-            doc.add_paragraph(" ".join(lines))
+    writer = _DocxWriter(doc)
+    writer.feed(markdown.markdown(text.strip()))
+    writer.close()
 
 
 def _setup(doc, pack: Pack) -> None:
