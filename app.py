@@ -26,6 +26,14 @@ ROOT = Path(__file__).resolve().parent
 # Dash's page registry and its `dash.callback` list are global to the process, and a page
 # module's callbacks go to whichever app serves first. So the pages folder is imported once,
 # its callbacks are taken out of the global list, and every app gets its own copy.
+# Why the private `dash._callback` module: Dash 4 has no public way to give a second app in
+# the same process the callbacks that `dash.callback` registered at import (its own
+# `_setup_server` moves them to the first app that serves and empties the list). The public
+# alternative, every page exporting `register_callbacks(app)` for `app.callback`, would make
+# page modules importable only through that function and is the larger change; production
+# (gunicorn) builds one app per worker, so only tests and `lacdash serve` reloads need this.
+# If a Dash upgrade renames GLOBAL_CALLBACK_LIST / GLOBAL_CALLBACK_MAP, create_app fails
+# at once (AttributeError), not silently.
 _pages_lock = threading.Lock()
 _page_callbacks: tuple[list, dict] | None = None
 
