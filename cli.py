@@ -13,9 +13,12 @@ from pathlib import Path
 
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import ConfigError, load_config
-from pipelines.store.queries import Warehouse, parse_as_at, show_json
+from pipelines.core.periods import parse_as_at
+from pipelines.store.queries import Warehouse, show_json
 from pipelines.store.warehouse import WarehouseError, history, revert
 from pipelines.uploads import check_files, commit_checked, format_report
+from pipelines.store.warehouse import current_user, record_step_change, remove_step_change
+from present.spc import ASSURANCE_WORDS, RULE_WORDS, VARIATION_WORDS, spc_json, spc_view
 
 
 class UsageError(Exception):
@@ -51,6 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     p.add_argument("--as-at", help="YYYY-MM (default: the latest month)")
     p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("spc", help="an indicator's SPC chart (Making Data Count) as at a month")
+    p.add_argument("code")
+    p.add_argument("--as-at", help="YYYY-MM (default: the latest month)")
+    p.add_argument("--chart", choices=["xmr", "pprime"],
+                   help="default: p' for percentages with small or varying denominators, else XmR")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("step-change", help="record (or --remove) an SPC step change: the "
+                                           "limits start again from a month")
+    p.add_argument("code", nargs="?")
+    p.add_argument("--from", dest="month", help="YYYY-MM: the first month of the new baseline")
+    p.add_argument("--reason", help="why, e.g. 'new recording system'")
+    p.add_argument("--remove", type=int, metavar="STEP_ID", help="withdraw a step change")
+    p.add_argument("--user", help="who is recording it (default: your login name)")
     _common(p)
 
     p = sub.add_parser("history", help="uploads, newest first")
@@ -177,6 +197,81 @@ def cmd_show(args, config) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ spc
+
+def _indicator_and_month(args, config):
+    cat = load_catalogue()
+    ind = cat.resolve(args.code)
+    if ind is None:
+        hint = cat.suggest(args.code)
+        raise UsageError(f"unknown indicator code '{args.code}'" +
+                         (f": did you mean {', '.join(hint)}?" if hint else ""))
+    try:
+        as_at = parse_as_at(getattr(args, "as_at", None))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not config.warehouse_path.exists():
+        raise UsageError(f"no warehouse at {config.warehouse_path}: run `lacdash sample` or "
+                         "`lacdash ingest FILE` first")
+    return cat, ind, as_at
+
+
+def cmd_spc(args, config) -> int:
+    cat, ind, as_at = _indicator_and_month(args, config)
+    if ind.frequency != "M":
+        raise UsageError(f"{ind.code} is an annual indicator: SPC charts are for monthly ones")
+    try:
+        v = spc_view(Warehouse(config, cat), ind.code, as_at, chart=args.chart)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(spc_json(v), indent=2, default=str))
+        return 0
+    name = {"xmr": "XmR chart", "pprime": "Laney p' chart"}[v["chart"]]
+    print(f"{ind.code}: {ind.title}\n  {name} as at {v['as_at']}")
+    if v["baseline"]:
+        print(f"  baseline {v['baseline']['from']} to {v['baseline']['to']}")
+    for s in v["step_changes"]:
+        print(f"  step change from {s['month']}: {s['reason']}")
+    if v["mean"] is not None:
+        lim = (f"{ind.format_value(v['lower'])} to {ind.format_value(v['upper'])}"
+               if v["chart"] == "xmr" else "vary with each month's denominator")
+        print(f"  average {ind.format_value(v['mean'])}; process limits {lim}")
+    for note in v["notes"]:
+        print(f"  note: {note}")
+    if v["variation"]:
+        print(f"  variation: {VARIATION_WORDS[v['variation']]}")
+    if v["assurance"]:
+        print(f"  assurance: {ASSURANCE_WORDS[v['assurance']]}")
+    for p in v["points"]:
+        if p["special_cause"]:
+            print(f"  {p['period']} {ind.format_value(p['value'])}: special cause, "
+                  + "; ".join(RULE_WORDS[r] for r in p["rules"]))
+    return 0
+
+
+def cmd_step_change(args, config) -> int:
+    user = args.user or current_user()
+    try:
+        if args.remove is not None:
+            remove_step_change(config.warehouse_path, args.remove, user)
+            print(f"Step change {args.remove} removed.")
+            return 0
+        if not args.code or not args.month or not args.reason:
+            raise UsageError("give CODE, --from YYYY-MM and --reason (or --remove STEP_ID)")
+        cat, ind, _ = _indicator_and_month(args, config)
+        try:
+            month = parse_as_at(args.month)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        sid = record_step_change(config.warehouse_path, ind.code, month, args.reason, user)
+    except WarehouseError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Step change {sid} recorded: {ind.code} limits start again from {args.month} "
+          f"({args.reason.strip()}).")
+    return 0
+
+
 # ------------------------------------------------------------------ history / revert
 
 def cmd_history(args, config) -> int:
@@ -243,7 +338,8 @@ def cmd_user(args, config) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "show": cmd_show, "history": cmd_history,
+COMMANDS = {"ingest": cmd_ingest, "show": cmd_show, "spc": cmd_spc,
+            "step-change": cmd_step_change, "history": cmd_history,
             "revert": cmd_revert, "sample": cmd_sample, "serve": cmd_serve,
             "export": cmd_export, "user": cmd_user}
 
