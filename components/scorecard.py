@@ -16,7 +16,7 @@ from components.formatting import as_at_param, format_count, format_value, forma
 from components.layout import SECTION_TITLES, section_slug
 from components.layout import section_href as default_section_href
 from components.sparkline import sparkline_image
-from components.summary_text import change_label, direction, rag_key, rag_symbol, rag_word
+from components.summary_text import change_label, direction, rag_key, rag_symbol, rag_word, target_text
 
 HEADERS = ["Indicator", "Latest", "Since last month", "Since last out-turn", "Target", "Status",
            "West Midlands", "Statistical neighbours", "England", "Last 13 months"]
@@ -29,11 +29,12 @@ def indicator_href(code: str, as_at: Any = None) -> str:
     return f"/indicator/{code}" + (f"?as_at={param}" if param else "")
 
 
-def rag_pill(rag: Any) -> html.Span:
-    """Status pill: symbol + word on an accessible fill (see assets/style.css .rag-*)."""
+def rag_pill(rag: Any, basis: str | None = None) -> html.Span:
+    """Status pill: symbol + word on an accessible fill (see assets/style.css .rag-*); the
+    word says what the status compares with (a target or England)."""
     key = rag_key(rag) or "none"
     return html.Span([html.Span(rag_symbol(rag), className="rag-symbol", **{"aria-hidden": "true"}),
-                      " " + rag_word(rag)], className=f"rag-pill rag-{key}")
+                      " " + rag_word(rag, basis)], className=f"rag-pill rag-{key}")
 
 
 def _change_cell(indicator, old, new, since: str | None, label: str) -> html.Td:
@@ -79,8 +80,6 @@ def scorecard_row(summary: Mapping, indicator, href: str | None = None) -> html.
     previous = summary.get("previous") or {}
     outturn = summary.get("outturn") or {}
     comps = summary.get("comparators") or {}
-    target = summary.get("target")
-    target = getattr(indicator, "target", None) if is_missing(target) else target
     spark = summary.get("sparkline") or []
     return html.Tr([
         html.Th(html.A(getattr(indicator, "title", indicator.code), href=href), scope="row",
@@ -89,8 +88,8 @@ def scorecard_row(summary: Mapping, indicator, href: str | None = None) -> html.
         _change_cell(indicator, previous.get("value"), value, month_label(previous.get("period")) or None,
                      "Since last month"),
         _change_cell(indicator, outturn.get("value"), value, outturn.get("year"), "Since last out-turn"),
-        html.Td("–" if is_missing(target) else format_value(indicator, target), **{"data-label": "Target"}),
-        html.Td(rag_pill(summary.get("rag")), **{"data-label": "Status"}),
+        html.Td(target_text(indicator, summary), **{"data-label": "Target"}),
+        html.Td(rag_pill(summary.get("rag"), summary.get("rag_basis")), **{"data-label": "Status"}),
         _comparator_cell(indicator, comps.get("west_midlands"), "West Midlands"),
         _comparator_cell(indicator, comps.get("statistical_neighbours"), "Statistical neighbours"),
         _comparator_cell(indicator, comps.get("england"), "England"),

@@ -99,8 +99,18 @@ def rag_key(rag: Any) -> str | None:
     return _RAG_ALIASES.get(str(rag).strip().lower())
 
 
-def rag_word(rag: Any) -> str:
+# Where the status compares with England (no target), it says so: never "target".
+ENGLAND_WORDS = {"green": "As good as or better than England", "amber": "Close to England",
+                 "red": "Worse than England"}
+NO_ENGLAND_FIGURE = "No England figure to compare"
+
+
+def rag_word(rag: Any, basis: str | None = None) -> str:
+    """'On target' ... for a target; 'Worse than England' ... where the status compares with
+    England (`basis` is the summary's `rag_basis`)."""
     key = rag_key(rag)
+    if basis == "england":
+        return ENGLAND_WORDS[key] if key else NO_ENGLAND_FIGURE
     return RAG_STYLES[key]["word"] if key else NO_RAG["word"]
 
 
@@ -109,9 +119,19 @@ def rag_symbol(rag: Any) -> str:
     return RAG_STYLES[key]["symbol"] if key else NO_RAG["symbol"]
 
 
-def rag_label(rag: Any) -> str:
-    """'✓ On target', '▲ Close to target', '✗ Off target' or '– No target'."""
-    return f"{rag_symbol(rag)} {rag_word(rag)}"
+def rag_label(rag: Any, basis: str | None = None) -> str:
+    """'✓ On target', '▲ Close to target', '✗ Off target' or '– No target'; compared with
+    England: '✓ As good as or better than England', '✗ Worse than England' ..."""
+    return f"{rag_symbol(rag)} {rag_word(rag, basis)}"
+
+
+def target_text(indicator, summary: dict) -> str:
+    """The Target cell: the target the status was judged against ('95%'), 'compared with
+    England' where the status compares with England, else 'No target'."""
+    if summary.get("rag_basis") == "england":
+        return "compared with England"
+    target = _target(indicator, summary)
+    return "No target" if is_missing(target) else format_value(indicator, target)
 
 
 # --- sentences --------------------------------------------------------------------------------
@@ -162,6 +182,8 @@ def _first_comparator(summary: dict) -> tuple[str, dict] | None:
 
 def _target(indicator, summary: dict) -> Any:
     target = summary.get("target")
+    if "rag_basis" in summary:  # the warehouse said what the status is judged against
+        return target
     return getattr(indicator, "target", None) if is_missing(target) else target
 
 

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
 from components.bar_chart import breakdown_figure
-from components.summary_text import chart_summary, headline
+from components.summary_text import chart_summary, headline, rag_label, target_text
 from components.trend_chart import trend_figure
 from exports.adoption_export import CHARTS, adoption_chart, export_figure
 from exports.base import SUPPRESSED_FOOTNOTE, ExportInputError, header_lines, resolve_as_at
@@ -147,8 +147,10 @@ def comparison_rows(item: Item, authority: str) -> list[list[str]]:
     if ot:
         rows.append([f"{authority} out-turn", ot.get("year") or "",
                      value_text(ind, ot.get("value"), ot.get("suppressed")), ""])
-    if s.get("target") is not None:
-        rows.append(["Target", "", ind.format_value(s["target"]), ""])
+    if s.get("target") is not None or s.get("rag_basis") == "england":
+        rows.append(["Target", "", target_text(ind, s), ""])
+    if s.get("rag_basis"):
+        rows.append(["Status", "", rag_label(s.get("rag"), s.get("rag_basis")), ""])
     for key, name in COMPARATOR_NAMES.items():
         c = (s.get("comparators") or {}).get(key)
         if c:
@@ -432,7 +434,8 @@ def summary_row(item: Item) -> dict:
            "Previous value": (s.get("previous") or {}).get("value"),
            "Out-turn year": (s.get("outturn") or {}).get("year"),
            "Out-turn": (s.get("outturn") or {}).get("value"),
-           "Target": s.get("target"), "RAG": s.get("rag")}
+           "Target": s.get("target"), "RAG": s.get("rag"),
+           "RAG compared with": {"target": "target", "england": "England"}.get(s.get("rag_basis"))}
     for key, name in COMPARATOR_NAMES.items():
         c = comps.get(key) or {}
         row[f"{name} year"] = c.get("year")

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from components.formatting import format_count, format_value_or_reason, month_label
 from components.layout import revision_note, section_href, small_cohort_warning
-from components.summary_text import change_label, rag_label
+from components.summary_text import change_label, rag_label, target_text
 from components.tables import comparator_table, revisions_table
 from webapp import context, shell, views
 from webapp.urls import check_as_at, href
@@ -72,8 +72,8 @@ def _build(ctx, ind, asked):
          change_label(ind, previous.get("value"), s["value"])),
         (f"Since the {outturn['year']} out-turn" if outturn else "Since the last out-turn",
          change_label(ind, outturn.get("value"), s["value"])),
-        ("Target", ind.format_value(s["target"]) if s["target"] is not None else "No target"),
-        ("Status", rag_label(s["rag"])),
+        ("Target", target_text(ind, s)),
+        ("Status", rag_label(s["rag"], s.get("rag_basis"))),
     ]
     notes = []
     if s.get("small_cohort"):

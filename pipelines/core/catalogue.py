@@ -172,23 +172,14 @@ class Indicator:
         return v - r if self.polarity == "down" else r - v
 
     def rag(self, value: Any, england: Any = None, fy_label: str | None = None) -> str | None:
-        """'green' | 'amber' | 'red', or None when the indicator has no RAG or an input is missing."""
-        if self.polarity == "none" or self.rag_method == "none" or _missing(value):
-            return None
-        if self.rag_method == "target":
-            reference = self.target_for(fy_label)
-        elif self.rag_method == "comparator":
-            reference = england
-        else:
-            return None
-        if _missing(reference):
-            return None
-        gap = self._shortfall(float(value), float(reference))
-        if gap <= 0:
-            return "green"
-        if gap <= Decimal(repr(float(self.amber_margin))):
-            return "amber"
-        return "red"
+        """'green' | 'amber' | 'red' by the catalogue's own rule (no local override), or None.
+
+        The rule itself is pipelines.core.rag.judge, the one place RAG is decided.
+        """
+        # Imported here: core/rag reads the catalogue, so it cannot be imported at the top.
+        from pipelines.core.rag import judge
+
+        return judge(self, value, england=england, fy_label=fy_label).status
 
     def change_direction(self, old: Any, new: Any) -> str | None:
         """'improving' | 'worsening' | 'no change' by polarity; None for context-only or missing."""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pipelines.core import neighbours as sn_models
 from pipelines.core.areas import area_name, region_of
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.rag import check_overrides, read_overrides
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "data" / "config.toml"
@@ -34,6 +36,7 @@ class Config:
     warehouse_path: Path
     config_path: Path
     is_sample: bool = False
+    # code -> {target, amber_margin, compare_with} (None: the catalogue's); see core/rag.py
     targets: dict = field(default_factory=dict)
     auth: dict = field(default_factory=dict)
     neighbour_model: int = sn_models.DEFAULT_MODEL  # DfE model year the neighbours come from
@@ -83,6 +86,8 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
         problems.append(f"[authority] statistical_neighbour_model must be one of "
                         f"{', '.join(map(str, sorted(sn_models.MODEL_FILES)))}, got {model!r}")
     wh = raw.get("warehouse", {}).get("path", "warehouse.duckdb")
+    targets, target_problems = read_overrides(raw.get("targets", {}))
+    problems += target_problems or check_overrides(targets, load_catalogue())
     if problems:
         raise ConfigError(f"{p}: " + "; ".join(problems))
     base = p.resolve().parent
@@ -100,7 +105,7 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
         warehouse_path=wpath.resolve(),
         config_path=p.resolve(),
         is_sample=bool(auth_tbl.get("sample", False)),
-        targets=dict(raw.get("targets", {})),
+        targets=targets,
         auth=dict(raw.get("auth", {})),
         neighbour_model=int(model),
         neighbours_source="config" if "statistical_neighbours" in auth_tbl else "model",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import ENGLAND, SN, Config
+from pipelines.core.rag import judge, rule_for
 from pipelines.store.warehouse import ReadConnection
 
 COMPARATOR_KEYS = ("west_midlands", "statistical_neighbours", "england")
@@ -244,9 +245,9 @@ class Warehouse:
 
     # -------------------------------------------------------------- summary
     def target(self, ind, as_at: date):
-        if ind.code in self.config.targets:
-            return float(self.config.targets[ind.code])
-        return ind.target_for(fy_label_of(as_at))
+        """The target the status is judged against (the config's over the catalogue's);
+        None when the status compares with England or there is no RAG."""
+        return rule_for(ind, self.config.targets.get(ind.code)).target_for(fy_label_of(as_at))
 
     def summary(self, code, as_at=None) -> dict:
         as_at = self.resolve_as_at(as_at)
@@ -259,7 +260,7 @@ class Warehouse:
                "as_at": as_at.strftime("%Y-%m") if as_at else None,
                "period": None, "value": None, "numerator": None, "denominator": None,
                "missing_reason": None, "previous": None, "outturn": None,
-               "target": None, "rag": None,
+               "target": None, "rag": None, "rag_basis": None,
                "comparators": {k: None for k in COMPARATOR_KEYS}}
         if as_at is None:
             out["missing_reason"] = "no figures loaded"
@@ -302,8 +303,11 @@ class Warehouse:
             for key, entry in self._latest_comparators(code, as_at).items():
                 out["comparators"][key] = entry
         eng = out["comparators"]["england"]
-        out["rag"] = ind.rag(out["value"], england=eng["value"] if eng else None,
-                             fy_label=fy_label_of(as_at)) if out["value"] is not None else None
+        # The one RAG rule (core/rag.py), with the council's own target where it set one:
+        # `rag_basis` says what the status compares with ('target' or 'england').
+        verdict = judge(ind, out["value"], england=eng["value"] if eng else None,
+                        fy_label=fy_label_of(as_at), override=self.config.targets.get(ind.code))
+        out["rag"], out["rag_basis"] = verdict.status, verdict.basis
         # Extras for the pages (not part of the `lacdash show` contract).
         prev, ot = out["previous"], out["outturn"]
         out["change_since_previous"] = _diff(out["value"], prev and prev["value"])
