@@ -12,6 +12,9 @@ published:
       # care_leaver_age: {"19 to 21 years": "", "17 to 18 years": "care_leaver_age=aged_17_to_18"}
     value: [children_percent, percentage]    # the value column, current name first, then older names
     numerator: [children_count, number]      # optional
+    denominator:                             # optional: the cohort, from the same row
+      filters: {placement_stability: "Total children"}   # ... or from the row with these
+      column: [children_count, number]       # values instead (default: the numerator column)
     transform: "100 - x"                     # optional: x, or 100 - x
     cohort: "Children looked after on 31 March" # optional: the published cohort, said beside the figure
 ```
@@ -53,10 +56,14 @@ class Mapping:
     numerator: tuple[str, ...] = ()
     transform: str = "x"
     cohort: str | None = None
+    denominator: tuple[str, ...] = ()  # column (same row, or the denominator row)
+    # the denominator row: filter (its column names) -> the value that replaces the filter's
+    denominator_filters: dict[tuple[str, ...], str] = field(default_factory=dict, hash=False)
 
     def columns(self) -> list[tuple[str, ...]]:
         """Every column the file must have (each as its alternative names)."""
-        return [f.names for f in self.filters] + [self.value]
+        return [f.names for f in self.filters] + [self.value] + (
+            [self.denominator] if self.denominator else [])
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,8 @@ def parse_mappings(code: str, raw: Any, where: str, problems: list[str]) -> tupl
         if not isinstance(e, dict):
             problems.append(f"{w} must be a mapping with file, filters and value")
             continue
-        unknown = set(e) - {"file", "filters", "value", "numerator", "transform", "cohort"}
+        unknown = set(e) - {"file", "filters", "value", "numerator", "denominator", "transform",
+                            "cohort"}
         if unknown:
             problems.append(f"{w}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
         file = e.get("file")
@@ -143,8 +151,26 @@ def parse_mappings(code: str, raw: Any, where: str, problems: list[str]) -> tupl
             filters.append(Filter(names, values))
         if not headline and filters:
             problems.append(f"{w}: one filter value must be the headline figure (breakdown \"\")")
+        den = e.get("denominator") or {}
+        den_cols, den_filters = (), {}
+        if not isinstance(den, dict) or set(den) - {"filters", "column"}:
+            problems.append(f"{w}: denominator must be {{column: [...], filters: {{column: value}}}}")
+        elif den:
+            den_cols = _names(den["column"]) if den.get("column") is not None else numerator
+            den_filters = den.get("filters") or {}
+            if den_cols is None or not den_cols or not isinstance(den_filters, dict) or not all(
+                    isinstance(v, str) for v in den_filters.values()):
+                problems.append(f"{w}: denominator needs a column (or a numerator) and filters "
+                                "mapping a filter column to one value")
+                den_cols, den_filters = (), {}
+            filter_keys = {str(k) for k in raw_f}
+            for k in den_filters:
+                if str(k) not in filter_keys:
+                    problems.append(f"{w}: denominator filter {k!r} is not one of the filters")
         out.append(Mapping(code, file.strip(), tuple(filters), value, numerator, transform,
-                           e.get("cohort")))
+                           e.get("cohort"), den_cols if den else (),
+                           {tuple(clean(x) for x in str(k).split("|") if x.strip()): v
+                            for k, v in den_filters.items()}))
     return tuple(out)
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines.sources import published
 from pipelines.sources.normalise import KINDS, detect_kind, empty_frame, normalise
 from pipelines.sources.readers import ReadError, read_table
 from pipelines.sources.validate import Problem, sort_problems, validate
@@ -58,10 +59,20 @@ def parse_table(raw: pd.DataFrame, file_name: str, *, catalogue, config,
                 kind: str | None = None, today: date | None = None,
                 previous: pd.DataFrame | None = None) -> ParsedFile:
     """Normalise and validate a table already read by ``readers.read_table``."""
-    if kind is not None and kind not in KINDS:
-        p = Problem.make(file_name, None, None, kind, "one of " + ", ".join(KINDS), "unknown file kind")
+    if kind is not None and kind not in KINDS + published.KINDS:
+        p = Problem.make(file_name, None, None, kind, "one of " + ", ".join(KINDS + published.KINDS),
+                         "unknown file kind")
         return ParsedFile(file_name, kind, empty_frame(), [p])
     rows_read = len(raw)
+    # DfE's published files as downloaded (and reference files) are told by their columns.
+    found = published.recognise(raw, catalogue, file_name) if kind in (None, *published.KINDS) else None
+    if found is not None:
+        frame, problems = published.normalise(raw, found, file_name=file_name, catalogue=catalogue,
+                                              config=config)
+        if not frame.empty:
+            problems = list(problems) + validate(frame, file_name=file_name, catalogue=catalogue,
+                                                 today=today, previous=previous)
+        return ParsedFile(file_name, found.kind, frame, sort_problems(problems), rows_read)
     kind = kind or detect_kind(raw)
     if kind == "adoption":
         p = Problem.make(file_name, None, None, None, "", "child-level adoption records are loaded by the "

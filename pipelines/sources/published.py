@@ -1,0 +1,349 @@
+"""DfE's published open-data files (Explore Education Statistics), exactly as downloaded.
+
+The files are long: one row per year, area and filter combination (``cla_group``,
+``characteristic``, ``breakdown``, ``care_leaver_age``, ``social_care_group``, ...), with count
+and percent columns. Which file, filter values and column feed which indicator is catalogue
+data (``published:`` entries, see ``pipelines.core.publications``), so a new release or a new
+file is an edit to ``data/indicators.yaml`` alone.
+
+``recognise`` tells such a file by its columns (``time_period``, ``geographic_level`` and the
+filter and value columns of a publication in the catalogue; old and new column names);
+``normalise`` turns it into the canonical long frame for every authority, region and England
+in it. Reference files (DfE's statistical-neighbour models, England-only tables named in
+``reference_files:``) are recognised and accepted, with nothing to load.
+
+Rules (the issue's definitions):
+- ``time_period`` 2025 with ``Reporting year`` is the year ending 31 March 2025 (2024-25);
+  a 6-digit ``202425`` is the academic year 2024/25.
+- Symbols (``c``, ``k``, ``x``, ``z``, ``u``, ``low``) are missing with their reason, never zero.
+- A row cut short (a truncated download: the last column empty, which never happens in a
+  whole EES file) is an error naming the file and the Excel row.
+- An area code not in ``data/areas.csv``, a filter value the catalogue expects but the file
+  does not have (renamed between releases), an unreadable year: errors, nothing written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipelines.core import neighbours as sn_models
+from pipelines.core.areas import area_name, resolve_area
+from pipelines.core.config import ENGLAND
+from pipelines.core.periods import PeriodError, parse_period
+from pipelines.core.publications import Mapping
+from pipelines.sources.layouts.base import BLANK, header_map, parse_value
+from pipelines.sources.normalise import COLUMNS, empty_frame
+from pipelines.sources.readers import ROW
+from pipelines.sources.validate import Problem
+
+KIND = "published"
+REFERENCE = "reference"
+KINDS = (KIND, REFERENCE)
+LEVELS = {"national", "regional", "local authority"}
+
+
+@dataclass
+class Recognised:
+    kind: str  # published | reference
+    publications: list[str] = field(default_factory=list)  # ids, empty: EES but none known
+    note: str = ""
+
+
+def _present(names: set[str], alternatives: tuple[str, ...]) -> str | None:
+    return next((n for n in alternatives if n in names), None)
+
+
+def _expected_values(maps: list[Mapping]) -> set[tuple[tuple[str, ...], str]]:
+    return {(f.names, v) for m in maps for f in m.filters for v in f.values}
+
+
+def recognise(raw: pd.DataFrame, catalogue, file_name: str = "") -> Recognised | None:
+    """What kind of published file this is, or None when it is no published file we know
+    (then the other layouts, including our own wide ``ees`` files, get their turn)."""
+    header = [c for c in raw.columns if c != ROW]
+    year = sn_models.model_year_of_header(header)
+    if year is not None:
+        return Recognised(REFERENCE, [f"sn_model_{year}"],
+                          f"DfE statistical-neighbour model ({year})")
+    cols = header_map(raw)
+    names = set(cols)
+    for ref in catalogue.publications.reference:
+        if set(ref.columns) <= names:
+            return Recognised(REFERENCE, [ref.id], ref.note)
+    if not {"time_period", "geographic_level"} <= names:
+        return None
+    files = catalogue.publications.files()
+    cands = [pid for pid, maps in files.items()
+             if all(_present(names, alt) for m in maps for alt in m.columns())]
+    if not cands:
+        # One of our own wide files (a column per measure named by a code or published name)?
+        if any(catalogue.resolve(c) is not None for c in cols.values()):
+            return None
+        return Recognised(KIND, [])
+    if len(cands) > 1:
+        # Same columns (the two care-leaver files): the one whose own filter values are there.
+        present = _filter_values_present(raw, cols, cands, files)
+        expected = {pid: _expected_values(files[pid]) for pid in cands}
+        score = {pid: len({v for v in expected[pid]
+                           if not any(v in expected[o] for o in cands if o != pid)} & present)
+                 for pid in cands}
+        best = max(score.values())
+        cands = [pid for pid in cands if score[pid] == best]
+        if len(cands) > 1:
+            by_name = [pid for pid in cands if pid in file_name]
+            cands = by_name or cands
+    return Recognised(KIND, cands)
+
+
+def _filter_values_present(raw, cols, cands, files) -> set:
+    out = set()
+    for pid in cands:
+        for m in files[pid]:
+            for f in m.filters:
+                col = _present(set(cols), f.names)
+                if col is not None:
+                    have = set(raw[cols[col]].dropna().astype(str).str.strip().unique())
+                    out |= {(f.names, v) for v in f.values if v in have}
+    return out
+
+
+def could_carry(catalogue) -> str:
+    """'la_cla_placement_stability (STABILITY_FEWER_3_PCT, ...); ...' for messages."""
+    return "; ".join(f"{pid} ({', '.join(dict.fromkeys(m.code for m in maps))})"
+                     for pid, maps in catalogue.publications.files().items())
+
+
+def _year_type(identifier, text) -> str:
+    s = str(identifier or "").lower()
+    if "academic" in s:
+        return "academic"
+    if "calendar" in s:
+        return "calendar"
+    if "financial" in s or "reporting" in s:
+        return "financial"
+    return "academic" if len(str(text).strip()) == 6 else "financial"
+
+
+class _Out:
+    def __init__(self, file_name: str, header_row: int):
+        self.file = file_name
+        self.header_row = header_row
+        self.problems: list[Problem] = []
+
+    def error(self, row, column, value, expected, what, severity="error"):
+        self.problems.append(Problem.make(self.file, row, column, value, expected, what, severity))
+
+
+def _rows_text(rows) -> str:
+    rows = list(rows)
+    shown = ", ".join(map(str, rows[:6])) + (f" ... ({len(rows)} rows)" if len(rows) > 6 else "")
+    return ("row " if len(rows) == 1 else "rows ") + shown
+
+
+def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, config
+              ) -> tuple[pd.DataFrame, list[Problem]]:
+    """A recognised published file -> (canonical frame, problems)."""
+    out = _Out(file_name, int(raw.attrs.get("header_row", 1)))
+    if rec.kind == REFERENCE:
+        _reference_note(raw, rec, out, config)
+        return empty_frame(), out.problems
+    if not rec.publications:
+        out.error(out.header_row, None, None,
+                  "a file the catalogue (data/indicators.yaml, published:) knows: " + could_carry(catalogue),
+                  "this DfE file carries no indicator in the catalogue, so nothing can be loaded "
+                  "from it; add a published: entry to an indicator to load it")
+        return empty_frame(), out.problems
+    cols = header_map(raw)
+    names = set(cols)
+    data_cols = [c for c in raw.columns if c != ROW]
+    body = raw[data_cols]
+    filled = body.notna()
+    blank = ~filled.any(axis=1)
+    # A whole EES file fills its last column on every row (suppressed figures are symbols).
+    short = filled.any(axis=1) & ~filled[data_cols[-1]]
+    for i in raw.index[short][:20]:
+        n = int(filled.loc[i].to_numpy().nonzero()[0].max()) + 1
+        out.error(int(raw.at[i, ROW]), data_cols[-1], None,
+                  f"all {len(data_cols)} columns filled, up to '{data_cols[-1]}'",
+                  f"the row stops after {n} of {len(data_cols)} columns: the file looks cut short "
+                  "(a truncated download?); download it again")
+    if short.sum() > 20:
+        out.error(None, None, None, "", f"and {int(short.sum()) - 20} more rows cut short")
+    ok = ~blank & ~short
+
+    def text(col):
+        return raw[col].astype("str").str.strip() if col is not None else None
+
+    # Areas: England, regions (and Inner/Outer London), authorities, by code.
+    level = text(cols["geographic_level"]).str.lower()
+    other = ok & ~level.isin(LEVELS)
+    if other.any():
+        for lv, n in level[other].value_counts().items():
+            out.error(None, cols["geographic_level"], lv, "National, Regional or Local authority",
+                      f"skipped {n} rows at another geographic level", "warning")
+    ok &= ~other
+    area_text = pd.Series(ENGLAND, index=raw.index, dtype="str")
+    area_col = pd.Series(cols["geographic_level"], index=raw.index, dtype="str")
+    for lv, keys in (("regional", ("region_code", "region_name")),
+                     ("local authority", ("new_la_code", "old_la_code", "la_name"))):
+        sel = level == lv
+        if not sel.any():
+            continue
+        for k in reversed(keys):  # the first named key that is filled wins
+            if k in cols:
+                v = raw[cols[k]]
+                take = sel & v.notna()
+                area_text[take] = v[take].astype("str").str.strip()
+                area_col[take] = cols[k]
+    codes = {t: resolve_area(t) for t in area_text[ok].unique()}
+    area = area_text.map(codes)
+    bad_area = ok & area.isna()
+    for (t, col), idx in area_text[bad_area].groupby([area_text[bad_area], area_col[bad_area]]).groups.items():
+        rows = raw.loc[idx, ROW].tolist()
+        out.error(rows[0], col, t, "an area code in data/areas.csv (an English authority, region or England)",
+                  f"unknown area code in {_rows_text(rows)}")
+    ok &= ~bad_area
+
+    # Years: 2025 (Reporting year) = 2024-25, ending 31 March 2025; 202425 = 2024/25.
+    tp = text(cols["time_period"])
+    ti = text(cols["time_identifier"]) if "time_identifier" in cols else pd.Series("", index=raw.index)
+    periods = {}
+    for p_text, ident in set(zip(tp[ok], ti[ok])):
+        try:
+            periods[(p_text, ident)] = parse_period(p_text, _year_type(ident, p_text))
+        except PeriodError:
+            periods[(p_text, ident)] = None
+    key = pd.Series(list(zip(tp, ti)), index=raw.index)
+    period = key.map(periods)
+    bad_period = ok & period.isna()
+    for t, idx in tp[bad_period].groupby(tp[bad_period]).groups.items():
+        rows = raw.loc[idx, ROW].tolist()
+        out.error(rows[0], cols["time_period"], t,
+                  "a year such as 2025 (year ending 31 March) or 202425 (academic year)",
+                  f"unreadable time_period in {_rows_text(rows)}")
+    ok &= ~bad_period
+
+    files = catalogue.publications.files()
+    chunks = []
+    parsed: dict = {}
+    for pid in rec.publications:
+        for m in files[pid]:
+            chunk = _mapping(raw, m, cols, names, ok, area, period, out, parsed, pid)
+            if chunk is not None:
+                chunks.append(chunk)
+    if not chunks:
+        return empty_frame(), out.problems
+    frame = pd.concat(chunks, ignore_index=True)
+    return _typed(frame), out.problems
+
+
+def _parse_column(series: pd.Series, parsed: dict):
+    vals, reasons = [], []
+    for t in series.tolist():
+        r = parsed.get(t)
+        if r is None:
+            r = parsed[t] = parse_value(t)
+        vals.append(r[0])
+        reasons.append(r[1])
+    return vals, reasons
+
+
+def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, pid):
+    mask = ok.copy()
+    den_mask = ok.copy() if m.denominator_filters else None
+    join = [area, raw[cols["time_period"]]]  # what ties a figure to its denominator row
+    breakdown = pd.Series("", index=raw.index, dtype="str")
+    for f in m.filters:
+        col = cols[_present(names, f.names)]
+        values = raw[col].astype("str").str.strip()
+        have = set(values[ok].unique())
+        den_value = m.denominator_filters.get(f.names) if den_mask is not None else None
+        missing = [v for v in [*f.values, *([den_value] if den_value else [])] if v not in have]
+        if missing:
+            shown = "; ".join(sorted(have)[:12]) + (" ..." if len(have) > 12 else "")
+            for v in missing:
+                out.error(out.header_row, col, None,
+                          f"the value '{v}' in column '{col}' (data/indicators.yaml, {m.code}, "
+                          f"published from {pid}); the file has: {shown}",
+                          f"{m.code} cannot be loaded: filter value not found (renamed in this "
+                          "release?); if so, update the catalogue's published: entry")
+            return None
+        mask &= values.isin(f.values)
+        if den_mask is not None:
+            if den_value is not None:
+                den_mask &= values == den_value
+            else:
+                den_mask &= values.isin(f.values)
+                join.append(values)
+        if any(f.values.values()):
+            breakdown = breakdown.where(~values.isin(f.values), values.map(f.values).fillna(""))
+    vcol = cols[_present(names, m.value)]
+    ncol = _present(names, m.numerator) if m.numerator else None
+    sub = raw.loc[mask]
+    if sub.empty:
+        return None
+    vals, reasons = _parse_column(sub[vcol], parsed)
+    value = pd.Series(vals, index=sub.index, dtype="float64")
+    if m.transform == "100 - x":
+        value = 100 - value
+    if ncol is not None and m.transform == "x":
+        num = pd.Series(_parse_column(sub[cols[ncol]], parsed)[0], index=sub.index, dtype="float64")
+    else:
+        num = pd.Series(float("nan"), index=sub.index)
+    den = pd.Series(float("nan"), index=sub.index)
+    if m.denominator:
+        dcol = cols[_present(names, m.denominator)]
+        if den_mask is None:  # the same row
+            den = pd.Series(_parse_column(sub[dcol], parsed)[0], index=sub.index, dtype="float64")
+        else:
+            keys = pd.Series(list(zip(*join)), index=raw.index)
+            rows = raw.loc[den_mask]
+            lookup = dict(zip(keys[den_mask], _parse_column(rows[dcol], parsed)[0]))
+            den = keys[mask].map(lookup).astype("float64")
+    per = period[mask]
+    frame = pd.DataFrame({
+        "indicator_code": m.code,
+        "area_code": area[mask],
+        "period_start": [p.start for p in per],
+        "period_end": [p.end for p in per],
+        "period_label": [p.label for p in per],
+        "period_type": [p.type for p in per],
+        "breakdown": breakdown[mask],
+        "value": value,
+        "numerator": num,
+        "denominator": den,
+        "missing_reason": pd.Series(reasons, index=sub.index, dtype="object"),
+        "status": "final",
+        "source_row": sub[ROW].astype("int64"),
+        "source_column": vcol,
+    })
+    # A blank cell says nothing (never a zero, never overwrites a figure).
+    return frame.loc[frame["missing_reason"].ne(BLANK) | frame["value"].notna()]
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in ("period_start", "period_end"):
+        out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
+    for c in ("value", "numerator", "denominator"):
+        out[c] = out[c].astype("float64")
+    out["missing_reason"] = out["missing_reason"].where(out["value"].isna())
+    out["missing_reason"] = out["missing_reason"].astype("str").where(out["missing_reason"].notna())
+    for c in ("indicator_code", "area_code", "period_label", "period_type", "breakdown", "status",
+              "source_column"):
+        out[c] = out[c].astype("str")
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def _reference_note(raw, rec: Recognised, out: _Out, config) -> None:
+    what = rec.note or "reference data"
+    if rec.publications and rec.publications[0].startswith("sn_model_"):
+        year = int(rec.publications[0].rsplit("_", 1)[1])
+        mine = sn_models.neighbours_of(config.code, year) if config is not None else []
+        where = (f"; in it {area_name(config.code)}'s neighbours are "
+                 + ", ".join(f"{n.name} ({n.closeness.lower()})" for n in mine)) if mine else ""
+        what += (f": {len(raw)} authorities, reference data with no figures to load. The dashboard "
+                 f"reads DfE's models from data/neighbours/ ([authority] statistical_neighbour_model "
+                 f"picks the year){where}")
+    out.error(None, None, None, "", what, "warning")
