@@ -7,6 +7,7 @@ import dash
 from dash import dcc, html
 
 from webapp.auth import auth_mode, current_user
+from webapp.security import THROTTLE_WINDOW_S, safe_next
 from webapp.context import get_config
 from webapp.shell import ROLE_TEXT
 
@@ -22,8 +23,7 @@ def demo_banner() -> html.Div:
 
 
 def _next_field(next_path: str | None):
-    nxt = next_path if next_path and next_path.startswith("/") else "/"
-    return dcc.Input(type="hidden", name="next", value=nxt)
+    return dcc.Input(type="hidden", name="next", value=safe_next(next_path))
 
 
 def layout(failed=None, next=None, **_):  # noqa: A002 - `next` is the query parameter
@@ -48,6 +48,9 @@ def layout(failed=None, next=None, **_):  # noqa: A002 - `next` is the query par
         return html.Div([html.H1("Demo sign-in"), demo_banner(), now, *buttons])
     return html.Div([
         html.H1("Sign in"), now,
+        html.P(f"Too many failed sign-ins for this user name or from this computer: try again "
+               f"in {THROTTLE_WINDOW_S // 60} minutes, or ask an admin to reset your password.",
+               role="alert", id="login-failed") if failed == "wait" else
         html.P("That user name and password do not match. Try again, or ask an admin to reset "
                "your password.", role="alert", id="login-failed") if failed else None,
         html.Form([

@@ -3,8 +3,9 @@
 Three ways to know who someone is, chosen by `[auth] mode` in the config:
 
 - `header`: the council's single-sign-on proxy puts the user name in a header (e.g.
-  X-Remote-User); we trust it only because the proxy is the sole way in. Roles come from the
-  users file; anyone not listed is a viewer.
+  X-Remote-User). It is trusted only on requests from `[auth] trusted_proxies` (default the
+  same machine) carrying the shared secret when `proxy_secret` is set; from anywhere else
+  the header is refused (403). Roles come from the users file; anyone not listed is a viewer.
 - `local`: a users TOML file with salted password hashes and a sign-in form (small deployments).
 - `demo`: the sample only: anyone may pick a role, and every page says so.
 
@@ -13,6 +14,7 @@ Server-side checks are the real guard: every callback that changes something cal
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -21,15 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app, has_request_context, redirect, request, send_file, session
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from pipelines.store.warehouse import archived_file, history, record_action
+from webapp import security
 from webapp.context import get_config
 
 ROLES = ("viewer", "editor", "admin")
 MODES = ("header", "local", "demo")
 ANONYMOUS = "anonymous"
 MAX_CONTENT_LENGTH = 64 * 1024 * 1024  # request body cap; base64 inflates files by a third
+# Bodies from anyone below editor (no file uploads): checked before the body is read.
+MAX_VIEWER_BODY = 1024 * 1024
+_log = logging.getLogger("lacdash.auth")
 _NAME_RE = re.compile(r"^[A-Za-z0-9._@\-]{1,64}$")
 
 
@@ -74,21 +81,32 @@ def users_file(config) -> Path:
 
 
 def secret_key(config) -> str:
-    """From the config, else LACDASH_SECRET_KEY, else a generated file beside the warehouse
-    (so every gunicorn worker, and a restart, share the same key)."""
+    """From `[auth] secret_key` in the config, else LACDASH_SECRET_KEY. A real authority's
+    key must be one of those (it signs sign-in cookies, so it does not belong beside the
+    data, where a copy of the warehouse folder would carry it). The sample alone falls back
+    to a generated file beside the warehouse (shared by every worker and restart)."""
     key = (config.auth or {}).get("secret_key") or os.environ.get("LACDASH_SECRET_KEY")
     if key:
         return str(key)
+    if auth_mode(config) != "demo":
+        raise AuthError(f"No secret key: set `secret_key` under [auth] in {config.config_path} "
+                        "or the LACDASH_SECRET_KEY environment variable to a long random "
+                        "string (e.g. the output of `python -c \"import secrets; "
+                        "print(secrets.token_hex(32))\"`)")
     path = config.warehouse_path.parent / ".lacdash_secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:  # O_EXCL: two workers starting at once agree on one key
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # O_EXCL: two workers starting at once agree on one key
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return path.read_text().strip()
+    except OSError as exc:
+        raise AuthError(f"Cannot keep the sample's secret key in {path} ({exc.strerror}): make "
+                        f"{path.parent} writable, or set LACDASH_SECRET_KEY") from None
 
 
 # ------------------------------------------------------------------ users file
@@ -163,11 +181,22 @@ def set_user(config, name: str, role: str, password: str | None = None) -> str:
     return what + (", password changed" if password else "")
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    return _DUMMY_HASH[0]
+
+
 def verify_password(config, name: str, password: str) -> User | None:
+    """The user when the password matches. An unknown name costs the same hash check as a
+    known one, so the time taken does not tell which user names exist."""
     u = load_users(config).get((name or "").strip())
-    if not u or not u.get("password_hash") or not password:
-        return None
-    if not check_password_hash(u["password_hash"], password):
+    stored = (u or {}).get("password_hash") or _dummy_hash()
+    ok = check_password_hash(stored, password or "")
+    if not u or not u.get("password_hash") or not password or not ok:
         return None
     return User(name.strip(), u["role"])
 
@@ -189,15 +218,19 @@ def current_user(config=None) -> User:
     if mode == "header":
         header = (config.auth or {}).get("header", "X-Remote-User")
         name = (request.headers.get(header) or "").strip()
-        if not name:
+        if not name or not security.from_trusted_proxy(config, request.remote_addr,
+                                                       request.headers):
             return User(ANONYMOUS, "viewer")
         role = load_users(config).get(name, {}).get("role", "viewer")
         return User(name, role)
-    name = session.get("user")
-    if not name:
+    # The cookie names a server-side session; signing out ends it, so a copied cookie
+    # stops working then (the cookie alone is not enough).
+    live = security.session_user(config, session.get("sid"))
+    name = live[0] if live else None
+    if not name or name != session.get("user"):
         return User(ANONYMOUS, "viewer")
     if mode == "demo":
-        role = session.get("role", "viewer")
+        role = live[1] or "viewer"
         return User(name, role if role in ROLES else "viewer")
     # local: read the role afresh so an admin's change (or removal) applies at once
     u = load_users(config).get(name)
@@ -220,8 +253,48 @@ def audit(config, user: User | str, action: str, detail: str = "") -> None:
 
 # ------------------------------------------------------------------ Flask wiring
 
+def start_session(config, name: str, role: str | None = None) -> None:
+    """Sign `name` in for this browser: a new server-side session named in the cookie."""
+    session.clear()
+    session["sid"] = security.new_session(config, name, role)
+    session["user"] = name
+    if role is not None:
+        session["role"] = role
+
+
+def _typed_name(name: str) -> str:
+    """A user name as typed, safe to write in the audit log (any text can be typed)."""
+    clean = re.sub(r"[^\x21-\x7e]", "?", (name or "").strip())[:64]
+    return clean or "(blank)"
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions with the `Secure` flag set from `[auth] secure_cookie`
+    (true / false / "auto": when the request arrived over HTTPS, directly or through a
+    trusted proxy that says so in X-Forwarded-Proto)."""
+
+    def __init__(self, config):
+        self._config = config
+
+    def get_cookie_secure(self, app) -> bool:
+        setting = (self._config.auth or {}).get("secure_cookie", "auto")
+        if isinstance(setting, bool):
+            return setting
+        if not has_request_context():
+            return False
+        if request.is_secure:
+            return True
+        return (request.headers.get("X-Forwarded-Proto", "").lower() == "https" and
+                security.from_trusted_proxy(self._config, request.remote_addr,
+                                            request.headers))
+
+
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def init_auth(server, config) -> None:
-    """Secret key, body-size cap and the sign-in, sign-out and archived-file routes."""
+    """Secret key, body-size caps, request checks and the sign-in, sign-out and
+    archived-file routes."""
     if "lacdash_sign_in" in server.view_functions:  # already set up for this server
         server.config["LACDASH_CONFIG"] = config
         return
@@ -231,10 +304,46 @@ def init_auth(server, config) -> None:
     server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     server.config["SESSION_COOKIE_HTTPONLY"] = True
     server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    server.session_interface = _SessionInterface(config)
+    header_name = (config.auth or {}).get("header", "X-Remote-User")
+    extra_origins = tuple((config.auth or {}).get("allowed_origins", ()))
+    security.trusted_proxies(config)  # a mistyped address stops the start, saying which
 
     def _back():
-        nxt = request.form.get("next") or request.args.get("next") or "/"
-        return nxt if nxt.startswith("/") and not nxt.startswith("//") else "/"
+        return security.safe_next(request.form.get("next") or request.args.get("next"))
+
+    def _refuse(status: int, message: str):
+        _log.warning("refused %s %s from %s: %s", request.method, request.path,
+                     request.remote_addr, message)
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @server.before_request
+    def lacdash_check_request():
+        # 1. The sign-in header only from the council's proxy (which strips it from clients).
+        if mode == "header" and request.headers.get(header_name) and not \
+                security.from_trusted_proxy(config, request.remote_addr, request.headers):
+            return _refuse(403, f"The {header_name} header is only accepted from the "
+                                "council's sign-in proxy.")
+        if request.method in _SAFE_METHODS:
+            return None
+        # 2. Writes only from pages of this site (no cross-site forms or scripts).
+        if not security.same_origin(request, extra_origins):
+            return _refuse(403, "Refused: this request came from another site.")
+        # 3. Only editors send large bodies (files): refuse others before reading one.
+        if not current_user(config).has("editor"):
+            if (request.content_length or 0) > MAX_VIEWER_BODY:
+                return _refuse(413, "The request is larger than the server accepts from "
+                                    "someone who is not signed in as an editor.")
+            request.max_content_length = MAX_VIEWER_BODY
+        return None
+
+    @server.errorhandler(PermissionDenied)
+    def lacdash_permission_denied(exc):
+        return _refuse(403, str(exc))
+
+    @server.errorhandler(security.SignInUnavailable)
+    def lacdash_sign_in_unavailable(exc):
+        return _refuse(503, str(exc))
 
     @server.route("/auth/sign-in", methods=["POST"])
     def lacdash_sign_in():
@@ -242,24 +351,34 @@ def init_auth(server, config) -> None:
             role = request.form.get("role", "viewer")
             if role not in ROLES:
                 abort(400)
-            session.clear()
-            session["user"], session["role"] = f"demo-{role}", role
+            start_session(config, f"demo-{role}", role)
             audit(config, session["user"], "sign in", f"demo sign-in as {role}")
             return redirect(_back())
         if mode == "local":
-            user = verify_password(config, request.form.get("name", ""),
-                                   request.form.get("password", ""))
+            name = (request.form.get("name") or "").strip()
+            address = request.remote_addr or ""
+            if security.throttled(config, name, address):
+                return redirect("/login?failed=wait")
+            user = verify_password(config, name, request.form.get("password", ""))
             if user is None:
+                security.record_failure(config, name, address)
+                audit(config, _typed_name(name), "sign in failed",
+                      f"wrong user name or password from {address}")
+                if security.throttled(config, name, address):
+                    audit(config, _typed_name(name), "sign in throttled",
+                          f"too many failed sign-ins for this name or from {address}: "
+                          f"refused for up to {security.THROTTLE_WINDOW_S // 60} minutes")
                 return redirect("/login?failed=1")
-            session.clear()
-            session["user"] = user.name
+            security.clear_failures(config, user.name)
+            start_session(config, user.name)
             audit(config, user, "sign in", f"signed in ({user.role})")
             return redirect(_back())
         abort(404)  # header mode: the proxy signs people in
 
-    @server.route("/auth/sign-out", methods=["POST", "GET"])
+    @server.route("/auth/sign-out", methods=["POST"])
     def lacdash_sign_out():
         user = current_user(config)
+        security.end_session(config, session.get("sid"))
         session.clear()
         if user.signed_in and mode != "header":
             audit(config, user, "sign out")
@@ -276,11 +395,14 @@ def init_auth(server, config) -> None:
             abort(404)
         path = archived_file(config, str(row.sha256.iloc[0]))
         if not path.exists():
-            abort(404)
+            return (f"Upload {upload_id} ({row.file_name.iloc[0]}) is in the history, but its "
+                    f"archived copy has been deleted from {path.parent}: the file is gone.",
+                    410, {"Content-Type": "text/plain; charset=utf-8"})
         return send_file(path, as_attachment=True, download_name=str(row.file_name.iloc[0]))
 
     @server.errorhandler(413)
     def lacdash_too_large(_err):
         return (f"The upload is larger than the server accepts ("
-                f"{MAX_CONTENT_LENGTH // (1024 * 1024)} MB including encoding). Split the file "
-                "or remove unused sheets and try again.", 413)
+                f"{MAX_CONTENT_LENGTH // (1024 * 1024)} MB including encoding; "
+                f"{MAX_VIEWER_BODY // (1024 * 1024)} MB unless signed in as an editor). Split "
+                "the file or remove unused sheets and try again.", 413)

@@ -196,9 +196,9 @@ def test_long_csv_field_on_the_upload_page_is_a_listed_error(config, server_for)
     data = (HEAD + 'HEALTH_CHECKS_PCT,2026-10,"' + "x" * LONG + "\n").encode()
     contents = "data:text/csv;base64," + base64.b64encode(data).decode()
     server = server_for(config)
+    from webapp.auth import start_session
     with server.test_request_context():
-        from flask import session
-        session["user"], session["role"] = "demo-editor", "editor"
+        start_session(config, "demo-editor", "editor")
         status, report, *_ = handle_upload([contents], ["long.csv"])
     assert "nothing can be loaded" in status
     assert any("long.csv row 2" in r["message"] for r in report)

@@ -58,9 +58,11 @@ def test_header_mode_trusts_the_proxy_header_and_the_users_file_role(make_config
     config = make_config(mode="header", sample=False)
     auth.set_user(config, "jo.admin", "admin")  # header mode: no password needed
     server = server_for(config)
-    with server.test_request_context(headers={"X-Remote-User": "jo.admin"}):
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}  # the proxy on the same machine (the default)
+    with server.test_request_context(headers={"X-Remote-User": "jo.admin"}, environ_base=proxy):
         assert auth.current_user() == User("jo.admin", "admin")
-    with server.test_request_context(headers={"X-Remote-User": "someone.else"}):
+    with server.test_request_context(headers={"X-Remote-User": "someone.else"},
+                                     environ_base=proxy):
         assert auth.current_user() == User("someone.else", "viewer")
     with server.test_request_context():
         assert not auth.current_user().signed_in

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.store.queries import Warehouse
 from tests.upload.conftest import warehouse_bytes
-from webapp.auth import PermissionDenied
+from webapp.auth import PermissionDenied, start_session
 
 NOVEMBER = (b"indicator_code,period,value,numerator,denominator\n"
             b"HEALTH_CHECKS_PCT,2026-11,88.2,380,431\nCLA_NUMBER,2026-11,580,,\n")
@@ -33,7 +33,7 @@ def pages(dash_app):
 def as_role(server, role):
     with server.test_request_context():
         if role:
-            flask.session["user"], flask.session["role"] = f"demo-{role}", role
+            start_session(flask.current_app.config["LACDASH_CONFIG"], f"demo-{role}", role)
         yield
 
 
@@ -69,7 +69,7 @@ def test_editors_cannot_manage_users(make_config, server_for, pages):
     from webapp.auth import set_user
     set_user(config, "ed", "editor", "long password 1")
     with server.test_request_context():
-        flask.session["user"] = "ed"
+        start_session(config, "ed")
         with pytest.raises(PermissionDenied, match="needs admin access; you are signed in as ed"):
             pages[2].handle_save_user(1, "ed", "admin", None)
 
@@ -193,7 +193,7 @@ def test_admin_adds_a_user_and_it_is_audited(make_config, server_for, pages):
     set_user(config, "root.admin", "admin", "long password 1")
     server = server_for(config)
     with server.test_request_context():
-        flask.session["user"] = "root.admin"
+        start_session(config, "root.admin")
         status, users, audit = pages[2].handle_save_user(1, "new.editor", "editor",
                                                          "another password")
         assert status == "Saved: added new.editor as editor."
