@@ -11,7 +11,7 @@ import difflib
 import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator
@@ -130,6 +130,9 @@ class Indicator:
     comparators: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # a breakdown's own unit where it differs from the indicator's (e.g. children by Ofsted
+    # rating under a percentage): dimension -> unit
+    breakdown_units: dict[str, str] = field(default_factory=dict, hash=False)
     context: str | None = None
     small_cohort: int | None = None
     computed: str | None = None
@@ -146,6 +149,20 @@ class Indicator:
         if self.unit == "days":
             return f"{text} day" if text == "1" else f"{text} days"
         return text
+
+    def unit_of(self, breakdown: str | None = "") -> str:
+        """The unit of a figure: the indicator's for the total (''), the breakdown's own for
+        'dimension=value' (e.g. 'ofsted_rating=good' counts children under a percentage)."""
+        dim = str(breakdown or "").split("=", 1)[0]
+        return self.breakdown_units.get(dim, self.unit) if dim else self.unit
+
+    def for_breakdown(self, dimension: str) -> "Indicator":
+        """This indicator as its breakdown `dimension` is formatted, checked and drawn: with the
+        breakdown's unit (a count has no decimals)."""
+        unit = self.breakdown_units.get(dimension, self.unit)
+        if unit == self.unit:
+            return self
+        return replace(self, unit=unit, decimals=0 if unit == "count" else self.decimals)
 
     def is_small_cohort(self, denominator: Any) -> bool:
         """True when the cohort behind the figure is small enough to make it volatile."""
@@ -495,12 +512,23 @@ def _parse(path: Path) -> Catalogue:
 
         bd = r["breakdowns"]
         breakdowns: dict[str, tuple[str, ...]] = {}
+        breakdown_units: dict[str, str] = {}
         if not isinstance(bd, dict):
             problems.append(f"{where}: breakdowns must map a dimension to a list of values")
         else:
             for dim, values in bd.items():
                 if not _BREAKDOWN_RE.match(str(dim)):
                     problems.append(f"{where}: breakdown dimension {dim!r} must be lower_case_with_underscores")
+                if isinstance(values, dict):  # {unit: count, values: [...]}: a unit of its own
+                    extra = set(values) - {"unit", "values"}
+                    if extra or values.get("unit") not in UNITS:
+                        problems.append(
+                            f"{where}: breakdown {dim!r} must be a list of values or "
+                            f"{{unit: {'|'.join(UNITS)}, values: [...]}}, got {values!r}")
+                        continue
+                    if values["unit"] != r.get("unit"):
+                        breakdown_units[str(dim)] = values["unit"]
+                    values = values.get("values")
                 if not isinstance(values, list) or not values or not all(
                     isinstance(v, str) and _BREAKDOWN_RE.match(v) for v in values
                 ):
@@ -537,6 +565,7 @@ def _parse(path: Path) -> Catalogue:
                 comparators=tuple(comps),
                 aliases=tuple(aliases),
                 breakdowns=breakdowns,
+                breakdown_units=breakdown_units,
                 context=r["context"],
                 small_cohort=sc,
                 computed=r["computed"],

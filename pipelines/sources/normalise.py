@@ -106,7 +106,8 @@ def _percent_scale(ctx: Ctx, items: list[Item], kind: str) -> None:
     undecided: dict[str, list[Item]] = {}
     above_one: set[str] = set()
     for it in items:
-        if it.ind is None or it.ind.unit != "percent" or it.value != it.value:
+        # a breakdown has its own unit (children by Ofsted rating are counts under a percentage)
+        if it.ind is None or it.ind.unit_of(it.breakdown) != "percent" or it.value != it.value:
             continue
         if it.pct_sign or it.already_percent or kind not in LOCAL_KINDS:
             pass

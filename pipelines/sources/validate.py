@@ -120,10 +120,15 @@ _CHECK_TEXT = {
 def _schema_problems(frame: pd.DataFrame, file_name: str, catalogue) -> list[Problem]:
     cols = _source_columns(frame)
     work = frame.copy()
-    units: dict = {}  # looked up once per code (national files repeat a few codes many times)
-    for c in set(work["indicator_code"].tolist()):
-        units[c] = getattr(catalogue.get(c), "unit", None) if _known(catalogue, c) else None
-    work["__unit__"] = [units.get(c) for c in work["indicator_code"].tolist()]
+    # Looked up once per code and breakdown dimension (national files repeat a few codes many
+    # times); a breakdown is checked in its own unit (children by Ofsted rating are counts).
+    dims = (work["breakdown"].fillna("").astype(str).str.split("=", n=1).str[0].tolist()
+            if "breakdown" in work else [""] * len(work))
+    keys = list(zip(work["indicator_code"].tolist(), dims))
+    units: dict = {}
+    for c, dim in set(keys):
+        units[(c, dim)] = catalogue.get(c).unit_of(f"{dim}=" if dim else "") if _known(catalogue, c) else None
+    work["__unit__"] = [units[k] for k in keys]
     try:
         _schema().validate(work, lazy=True)
         return []
@@ -302,6 +307,9 @@ def _big_changes(frame, previous, file_name, catalogue) -> list[Problem]:
     percent_codes = {ind.code for ind in catalogue if ind.unit == "percent"}
     months = months[months["indicator_code"].isin(percent_codes) & months["value"].notna()
                     & months["period_start"].notna()]
+    in_percent = [catalogue.get(c).unit_of(b) == "percent" for c, b in
+                  zip(months["indicator_code"], months["breakdown"].fillna(""))]
+    months = months.loc[pd.Series(in_percent, index=months.index, dtype=bool)]
     for rec in months.to_dict("records"):
         before = pd.Timestamp(rec["period_start"]) - pd.DateOffset(months=1)
         old = lookup.get((rec["indicator_code"], rec["area_code"], before, rec["breakdown"]))
