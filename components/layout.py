@@ -56,7 +56,8 @@ def sample_banner() -> html.Div:
 
 
 def nav_links(current_path: str = "/", as_at: Any = None) -> html.Nav:
-    items = [("/", "Key points")] + [(f"/{slug}", title) for slug, title in SECTIONS]
+    items = ([("/", "Key points")] + [(f"/{slug}", title) for slug, title in SECTIONS]
+             + [("/action-plan", "Action plan")])
     current = (current_path or "/").split("?", 1)[0].rstrip("/") or "/"
     links = []
     for path, title in items:

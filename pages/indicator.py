@@ -9,7 +9,9 @@ from components.formatting import format_count, format_value_or_reason, month_la
 from components.layout import revision_note, section_href, small_cohort_warning
 from components.summary_text import change_label, rag_label, target_text
 from components.tables import comparator_table, revisions_table
+from present.action_plan import indicator_actions
 from webapp import context, shell, views
+from webapp.plan_views import indicator_actions_block
 from webapp.urls import check_as_at, href
 
 POLARITY_WORDS = {"up": "Higher is better", "down": "Lower is better",
@@ -115,5 +117,8 @@ def _build(ctx, ind, asked):
                    className="chart-summary"),
             html.Div(revisions_table(ind, revisions, id="revisions-table"), className="table-wrap"),
         ], className="revisions", **{"aria-labelledby": "revisions-heading"}) if len(revisions) else None,
+        # the latest month shows today's plan; a past month the plan as it stood then
+        indicator_actions_block(indicator_actions(
+            wh, code, None if month == wh.latest_month() else month), asked.param),
         html.P(dcc.Link("Back to key points", href=href("/", asked.param))),
     ], className="indicator-page")
