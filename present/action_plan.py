@@ -14,7 +14,6 @@ from datetime import date, datetime
 import pandas as pd
 
 from components.formatting import format_value_or_reason, month_label
-from components.summary_text import change_label
 from pipelines.store.plan import read_items
 
 # The paper's key (three states) plus completed: (words, symbol). Never colour alone.
@@ -29,6 +28,21 @@ MATTER_STATUS = {"open": ("Open", "○"), "closed": ("Closed", "✓")}
 OVERDUE = ("Overdue", "⚠")
 SPC_NOT_YET = ("SPC signal not available: the statistical process control (Making Data "
                "Count) measures are not built yet.")
+
+
+ARROWS = {"up": "↑", "down": "↓", "same": "→"}
+
+
+def change_words(ind, old, new) -> str:
+    """'↑ up from 85%, improving' (by the indicator's polarity); '' when either is missing."""
+    if old is None or new is None or pd.isna(old) or pd.isna(new):
+        return ""
+    if ind.format_value(old) == ind.format_value(new):
+        return f"{ARROWS['same']} no change from {ind.format_value(old)}"
+    move = "up" if new > old else "down"
+    word = ind.change_direction(old, new)
+    tail = f", {word}" if word in ("improving", "worsening") else ""
+    return f"{ARROWS[move]} {move} from {ind.format_value(old)}{tail}"
 
 
 def status_label(status: str | None) -> str:
@@ -214,7 +228,7 @@ def linked_indicator(wh, code: str, month: date | None, spc=None, as_at_param: s
     link.period = s["period"]
     prev = s.get("previous") or {}
     if prev:
-        link.direction = change_label(ind, prev.get("value"), s["value"])
+        link.direction = change_words(ind, prev.get("value"), s["value"])
     if spc is not None:
         link.spc = spc(wh, ind.code, month)
     return link
