@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from pipelines.sources.action_plan import parse_date
 from pipelines.store.queries import parse_as_at
-from present.action_plan import SPC_NOT_YET, month_or_today_label, plan_view
+from present.action_plan import month_or_today_label, plan_view
 from webapp import context, shell
 from webapp.auth import current_user
 from webapp.plan_views import plan_body
@@ -46,7 +46,8 @@ def layout(as_at=None, on=None, **_):
     return html.Div([
         html.H1("Action plan and outstanding matters", id="page-title"),
         html.P(f"The board's action plan {when}, with the state of every action; the "
-               f"linked indicators show {month_or_today_label(view)}. {SPC_NOT_YET}",
+               f"linked indicators show {month_or_today_label(view)}, with what statistical "
+               "process control (SPC) says about their latest month.",
                className="chart-summary"),
         html.Form([html.Label(["Show the plan as it stood on ",
                                dcc.Input(type="date", name="on", id="plan-on",

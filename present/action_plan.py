@@ -15,6 +15,7 @@ import pandas as pd
 
 from components.formatting import format_value_or_reason, month_label
 from pipelines.store.plan import read_items
+from present.spc import ASSURANCE_WORDS, VARIATION_WORDS, spc_view
 
 # The paper's key (three states) plus completed: (words, symbol). Never colour alone.
 STATUS = {
@@ -26,8 +27,6 @@ STATUS = {
 STATUS_ORDER = ("progressing", "off_target", "not_started", "completed")
 MATTER_STATUS = {"open": ("Open", "○"), "closed": ("Closed", "✓")}
 OVERDUE = ("Overdue", "⚠")
-SPC_NOT_YET = ("SPC signal not available: the statistical process control (Making Data "
-               "Count) measures are not built yet.")
 
 
 ARROWS = {"up": "↑", "down": "↓", "same": "→"}
@@ -38,7 +37,7 @@ def change_words(ind, old, new) -> str:
     if old is None or new is None or pd.isna(old) or pd.isna(new):
         return ""
     if ind.format_value(old) == ind.format_value(new):
-        return f"{ARROWS['same']} no change from {ind.format_value(old)}"
+        return f"{ARROWS['same']} no change"
     move = "up" if new > old else "down"
     word = ind.change_direction(old, new)
     tail = f", {word}" if word in ("improving", "worsening") else ""
@@ -95,8 +94,8 @@ class LinkedIndicator:
     exists: bool                     # False: a request names a measure not in the catalogue yet
     latest: str = ""                 # "84.2%" or why there is none
     period: str | None = None
-    direction: str = ""              # "↑ up 2 points, improving"
-    spc: str | None = None           # the SPC signal in words, when available
+    direction: str = ""              # "↑ up from 85%, within the usual variation"
+    spc: str | None = None           # the SPC reading in words
     href: str = ""
 
     @property
@@ -107,7 +106,8 @@ class LinkedIndicator:
         parts = [f"{self.title}: {self.latest}{when}"]
         if self.direction:
             parts.append(f"since the month before: {self.direction}")
-        parts.append(self.spc or "SPC signal not available")
+        if self.spc:
+            parts.append(self.spc)
         return "; ".join(parts)
 
 
@@ -212,7 +212,18 @@ def figures_month(wh, on: date) -> date | None:
     return months[-1] if months else None
 
 
-def linked_indicator(wh, code: str, month: date | None, spc=None, as_at_param: str | None = None
+def spc_signal(view: dict) -> str:
+    """The SPC (Making Data Count) reading of the latest month, in words."""
+    if view.get("variation") is None:
+        why = "; ".join(view.get("notes") or [])
+        return "SPC: no signal can be drawn" + (f" ({why})" if why else "")
+    words = f"SPC: {VARIATION_WORDS[view['variation']]}"
+    if view.get("assurance"):
+        words += f"; {ASSURANCE_WORDS[view['assurance']]}"
+    return words
+
+
+def linked_indicator(wh, code: str, month: date | None, as_at_param: str | None = None
                      ) -> LinkedIndicator:
     cat = wh.catalogue
     if code not in cat:
@@ -226,11 +237,14 @@ def linked_indicator(wh, code: str, month: date | None, spc=None, as_at_param: s
     s = wh.summary(ind.code, month)
     link.latest = format_value_or_reason(ind, s["value"], s["missing_reason"])
     link.period = s["period"]
+    view = spc_view(wh, ind.code, month) if ind.frequency == "M" else None
     prev = s.get("previous") or {}
     if prev:
-        link.direction = change_words(ind, prev.get("value"), s["value"])
-    if spc is not None:
-        link.spc = spc(wh, ind.code, month)
+        words = change_words(ind, prev.get("value"), s["value"])
+        # Where SPC reads the month, it (not one month's move) says whether it is better or
+        # worse: common-cause movement is not called improving or worsening (issue 16).
+        link.direction = words.split(", ")[0] if view and view.get("variation") else words
+    link.spc = spc_signal(view) if view is not None else "SPC: annual figures, no chart"
     return link
 
 
@@ -254,7 +268,7 @@ def _action_row(r, on: date, include_private: bool) -> ActionRow:
         private_notes=_text(r.private_notes) if include_private else None)
 
 
-def _matter_row(wh, r, month, include_private, spc, param) -> MatterRow:
+def _matter_row(wh, r, month, include_private, param) -> MatterRow:
     md = None if r.meeting_date is None or pd.isna(r.meeting_date) else pd.Timestamp(r.meeting_date).date()
     status = _text(r.status) or "open"
     return MatterRow(
@@ -262,14 +276,14 @@ def _matter_row(wh, r, month, include_private, spc, param) -> MatterRow:
         meeting_label=f"{md:%-d %B %Y}" if md else "Date not recorded", subject=str(r.subject or ""),
         lead=_text(r.lead), current_position=_text(r.current_position), status=status,
         status_label=matter_status_label(status),
-        indicators=[linked_indicator(wh, c, month, spc, param) for c in codes_of(r.indicators)],
+        indicators=[linked_indicator(wh, c, month, param) for c in codes_of(r.indicators)],
         private_notes=_text(r.private_notes) if include_private else None)
 
 
-def plan_view(wh, as_at=None, *, include_private: bool = False, spc=None) -> PlanView:
+def plan_view(wh, as_at=None, *, include_private: bool = False) -> PlanView:
     """The plan as it stood at the end of `as_at` (a date; None: today), overdue flags as at
-    then, linked figures as at the latest month with figures up to then. `spc(wh, code,
-    month) -> str | None` gives an indicator's SPC signal in words, when that work exists."""
+    then, linked figures (latest value, direction, SPC signal) as at the latest month with
+    figures up to then."""
     on = _instant(as_at)
     at = None if as_at is None else on
     month = figures_month(wh, on)
@@ -285,12 +299,12 @@ def plan_view(wh, as_at=None, *, include_private: bool = False, spc=None) -> Pla
         view.outcomes.append(OutcomeView(
             id=oid, plan=_text(r.plan) or "", outcome=str(r.outcome), target=_text(r.target),
             lead=_text(r.lead),
-            indicators=[linked_indicator(wh, c, month, spc, param) for c in codes_of(r.indicators)],
+            indicators=[linked_indicator(wh, c, month, param) for c in codes_of(r.indicators)],
             actions=by_outcome.get(oid, []),
             private_notes=_text(r.private_notes) if include_private else None))
     for kind, target in (("matter", view.matters), ("request", view.requests)):
         for r in read_items(wh.conn, kind, at).itertuples():
-            target.append(_matter_row(wh, r, month, include_private, spc, param))
+            target.append(_matter_row(wh, r, month, include_private, param))
     return view
 
 
