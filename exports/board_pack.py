@@ -132,7 +132,7 @@ def export_board_pack(config, as_at, fmt, mode, out: Path) -> int:
 
 # ---------------------------------------------------------------- single charts and data
 
-CHART_KINDS = ("trend", "breakdown")
+CHART_KINDS = ("trend", "breakdown")  # and "breakdown-<dimension>" for a second dimension
 
 
 def chart_bytes(config, code: str, fmt: str = "png", as_at=None, mode: str = "public",

@@ -6,7 +6,7 @@ the figures are built by the same component builders the dashboard uses.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from exports.base import SUPPRESSED_FOOTNOTE, ExportInputError, header_lines, re
 from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, is_small, suppress_breakdowns,
                                  suppress_frame, suppress_summary, suppress_text)
 from pipelines.measures import adoption
+from present.breakdowns import BreakdownChart, breakdown_charts
 
 KEY_POINTS = "key-points"
 COMPARATOR_NAMES = {"west_midlands": "West Midlands",
@@ -40,6 +41,7 @@ class Item:
     text: str
     commentary: str | None = None
     figures: list[tuple[str, go.Figure, str]] = field(default_factory=list)  # (kind, fig, alt)
+    charts: list[BreakdownChart] = field(default_factory=list)  # present.breakdowns
     titles: dict[str, str] = field(default_factory=dict)  # kind -> title, where not the headline
 
     @property
@@ -151,6 +153,10 @@ def comparison_rows(item: Item, authority: str) -> list[list[str]]:
         rows.append(["Target", "", target_text(ind, s), ""])
     if s.get("rag_basis"):
         rows.append(["Status", "", rag_label(s.get("rag"), s.get("rag_basis")), ""])
+    ac = s.get("all_children")  # the same measure for all children in the area, when loaded
+    if ac:
+        rows.append(["All children in the area", ac.get("year") or "",
+                     ind.format_value(ac["value"]), ""])
     for key, name in COMPARATOR_NAMES.items():
         c = (s.get("comparators") or {}).get(key)
         if c:
@@ -179,33 +185,31 @@ def _figures(item: Item, authority: str, as_at: date, mode: str) -> list:
                          as_at=as_at, target=item.summary.get("target"), footnotes=notes,
                          for_export=True)
     figs = [("trend", trend, item.text)]
-    bd = item.breakdowns
-    if bd is not None and len(bd) and "suppressed" in bd.columns and _counts_like(ind, bd):
-        # the categories are numbers of children even when the headline is a percentage
-        as_counts = ind if ind.unit == "count" else replace(ind, unit="count", decimals=0)
-        fig = breakdown_figure(as_counts, bd, authority_name=authority, as_at=as_at,
-                               title=f"{ind.title}: by {bd['dimension'].iloc[0].replace('_', ' ')}",
-                               footnotes=notes, for_export=True)
-        figs.append(("breakdown", fig, breakdown_alt(ind, bd, authority, as_at)))
+    for chart in item.charts:  # the screen's breakdown charts (present.breakdowns)
+        fig = breakdown_figure(chart.shown_as, chart.frame, authority_name=authority,
+                               as_at=as_at, barmode=chart.barmode, months=chart.months,
+                               category_order=chart.categories,
+                               title=f"{ind.title}: by {chart.label}", footnotes=notes,
+                               for_export=True)
+        figs.append((chart.kind, fig, breakdown_alt(chart, authority, as_at)))
+        item.titles[chart.kind] = chart.heading
     return figs
 
 
-def _counts_like(ind, bd: pd.DataFrame) -> bool:
-    """Breakdowns drawn as stacked bars: numbers of children in each category."""
-    return ind.unit == "count" or ("numerator" in bd.columns and bd["numerator"].isna().all()
-                                   and bd["dimension"].nunique() == 1)
-
-
-def breakdown_alt(ind, bd: pd.DataFrame, authority: str, as_at: date) -> str:
+def breakdown_alt(chart, authority: str, as_at: date) -> str:
+    """Alt text of a breakdown chart: what it shows and each category's latest figure."""
+    ind, bd = chart.indicator, chart.frame
     last = bd[pd.to_datetime(bd["period_end"]) == pd.to_datetime(bd["period_end"]).max()]
     parts = []
     for r in last.itertuples():
         v = SUPPRESSED if getattr(r, "suppressed", False) else (
-            "no figure" if pd.isna(r.value) else f"{float(r.value):,.0f}")
+            "no figure" if pd.isna(r.value) else chart.shown_as.format_value(r.value))
         parts.append(f"{str(r.category).replace('_', ' ')} {v}")
     when = pd.Timestamp(last["period_end"].iloc[0]).strftime("%B %Y") if len(last) else ""
-    return (f"Stacked bar chart of {ind.title.lower()} for {authority} by month up to "
-            f"{pd.Timestamp(as_at):%B %Y}. In {when}: " + ", ".join(parts) + ".")
+    what = "Stacked bar chart" if chart.counts else "Bar chart, categories side by side,"
+    return (f"{what} of {ind.title[:1].lower() + ind.title[1:]} by {chart.label} for "
+            f"{authority} by month up to {pd.Timestamp(as_at):%B %Y}. In {when}: "
+            + ", ".join(parts) + ".")
 
 
 # ---------------------------------------------------------------- adoption
@@ -356,7 +360,8 @@ def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool 
     summary = suppress_summary(wh.summary(code, as_at), ind, mode, series, comps)
     authority = wh.config.name
     item = Item(ind, summary, series, comps, bd, _headline(ind, summary),
-                _sentence(ind, summary, authority), _commentary(wh, as_at, code, mode))
+                _sentence(ind, summary, authority), _commentary(wh, as_at, code, mode),
+                charts=breakdown_charts(ind, bd))
     if figures:
         item.figures = _figures(item, authority, as_at, mode)
         if code == ADOPTION_CHART_HOME:

@@ -3,12 +3,12 @@ breakdown blocks (any indicator with `breakdowns:` gets them), the annual-result
 the "beside all children" table of a section. Each chart comes with a heading that says what
 it shows, a one-sentence summary and a table alternative (components.layout.chart_block).
 
-The pure helpers at the top (`context_figure`, `breakdown_summary`, `breakdown_rows`) are
-unit-tested; the view functions only fetch and wire.
+The pure helpers at the top (`all_children_text`, `breakdown_summary`, `breakdown_rows`)
+are unit-tested; the view functions only fetch and wire. All-children figures come from the
+warehouse (`summary["all_children"]`, the catalogue's `context` indicator), with their year
+and source, and are absent when not loaded.
 """
 from __future__ import annotations
-
-import re
 
 import pandas as pd
 from dash import dcc, html
@@ -21,9 +21,8 @@ from components.scorecard import indicator_href
 from components.summary_text import chart_summary, headline
 from components.tables import attainment_table, data_table
 from components.trend_chart import trend_figure
+from present.breakdowns import BREAKDOWN_MONTHS, breakdown_charts
 
-BREAKDOWN_MONTHS = 13
-_CONTEXT_FIGURE = re.compile(r":\s*(-?\d+(?:\.\d+)?)\s*%?\.?\s*$")
 
 
 # ------------------------------------------------------------------ pure helpers
@@ -31,13 +30,13 @@ def _month_text(as_at) -> str | None:
     return as_at.strftime("%Y-%m") if hasattr(as_at, "strftime") else as_at
 
 
-def context_figure(text: str | None) -> float | None:
-    """The all-children figure at the end of a catalogue `context` sentence
-    ('All children in the area, 2016: 53%.' -> 53.0); None when it has none."""
-    if not text:
+def all_children_text(ind, all_children: dict | None) -> str | None:
+    """'48.8% (2016; ONS mid-year population estimates)': the loaded all-children figure
+    with its year and source; None when none is loaded."""
+    if not all_children:
         return None
-    m = _CONTEXT_FIGURE.search(str(text))
-    return float(m.group(1)) if m else None
+    return (f"{ind.format_value(all_children['value'])} ({all_children['year']}; "
+            f"{all_children['source']})")
 
 
 def for_scorecard(summary: dict, ind) -> dict:
@@ -124,8 +123,10 @@ def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool =
     fig = trend_figure(ind, series, comps, authority_name=config.name, as_at=as_at,
                        target=summary.get("target"))
     notes = []
-    if ind.context:
-        notes.append(html.P([html.Strong("All children: "), ind.context], className="context-note"))
+    beside = all_children_text(ind, summary.get("all_children"))
+    if beside:
+        notes.append(html.P([html.Strong("All children in the area: "), beside],
+                            className="context-note"))
     if summary.get("small_cohort"):
         notes.append(small_cohort_warning(summary.get("denominator"), ind.small_cohort or 20))
     if link:
@@ -139,34 +140,25 @@ def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool =
 
 
 def breakdown_blocks(ind, wh, config, as_at, *, heading_level: int = 2) -> list[html.Section]:
-    """One chart per breakdown dimension the catalogue lists and the warehouse holds:
-    counts stacked (placement types, Ofsted ratings), percentages side by side."""
+    """One chart per breakdown dimension the catalogue lists and the warehouse holds, drawn as
+    present.breakdowns decides (the board pack draws the same charts)."""
     if not ind.breakdowns:
         return []
-    frame = wh.breakdown_series(ind.code, as_at)
     blocks = []
-    for dim, order in ind.breakdowns.items():
-        part = frame[frame["dimension"] == dim] if len(frame) else frame
-        if part.empty:
-            continue
-        dim_label = dim.replace("_", " ")
-        if dim == "placed":
-            dim_label = "where the child is placed"
-        seen = list(dict.fromkeys(part["category"]))
-        cats = [c for c in order if c in seen] + [c for c in seen if c not in order]
-        fig = breakdown_figure(ind, part, authority_name=config.name, as_at=as_at,
-                               barmode="stack" if ind.unit == "count" else "group",
-                               months=BREAKDOWN_MONTHS, category_order=cats)
-        table = _table(f"{ind.title} by {dim_label}, newest first",
+    for chart in breakdown_charts(ind, wh.breakdown_series(ind.code, as_at)):
+        shown, part, cats = chart.shown_as, chart.frame, chart.categories
+        fig = breakdown_figure(shown, part, authority_name=config.name, as_at=as_at,
+                               barmode=chart.barmode, months=chart.months, category_order=cats)
+        table = _table(f"{ind.title} by {chart.label}, newest first",
                        ["Month"] + [category_label(c) for c in cats],
-                       breakdown_rows(ind, part, cats), id=f"table-{ind.code}-{dim}")
-        heading = f"{ind.title} by {dim_label}, last {BREAKDOWN_MONTHS} months"
-        blocks.append(chart_block(fig, breakdown_summary(ind, part, dim_label), table,
-                                  id=f"breakdown-{ind.code}-{dim}".replace("_", "-"),
-                                  heading=heading, heading_level=heading_level,
+                       breakdown_rows(shown, part, cats, chart.months),
+                       id=f"table-{ind.code}-{chart.dimension}")
+        blocks.append(chart_block(fig, breakdown_summary(shown, part, chart.label), table,
+                                  id=f"breakdown-{ind.code}-{chart.dimension}".replace("_", "-"),
+                                  heading=chart.heading, heading_level=heading_level,
                                   notes=[chart_downloads(ind.code, _month_text(as_at),
-                                                         chart="breakdown",
-                                                         label=f"the {heading} chart")]))
+                                                         chart=chart.kind,
+                                                         label=f"the {chart.heading} chart")]))
     return blocks
 
 
@@ -178,9 +170,18 @@ def annual_table_block(indicators, wh, config, as_at, title: str) -> html.Sectio
     frames = {i.code: wh.comparators(i.code, as_at) for i in annual}
     if all(f.empty for f in frames.values()):
         return None
-    all_children = {i.code: context_figure(i.context) for i in annual}
-    rows = attainment_rows(annual, frames, all_children=all_children)
-    notes = [i.context for i in annual if i.context]
+    rows = attainment_rows(annual, frames)
+    notes = []
+    for row in rows:  # all children in the area, for the same year as the row (when loaded)
+        ind = row["indicator"]
+        if not ind.context:
+            continue
+        years = {str(r.period_label): (r.value, r.missing_reason)
+                 for r in wh.series(ind.context, as_at).itertuples()}
+        row["all_children"] = years.get(str(row["year"]), (None, "not loaded"))
+        if str(row["year"]) in years:
+            other = wh.catalogue.get(ind.context)
+            notes.append(f"{other.title}: {row['year']}, {other.source}")
     return html.Section([
         html.H2(title, id="annual-table-heading"),
         html.P("Looked-after children's latest published results beside all children in the area "
@@ -197,14 +198,14 @@ def context_table_block(indicators, summaries: dict, config) -> html.Section | N
     children beside all children in the area."""
     rows = []
     for ind in indicators:
-        if ind.frequency != "M" or not ind.context:
+        a = summaries[ind.code].get("all_children") if ind.frequency == "M" else None
+        if not a:  # no all-children figure loaded: nothing to set beside it
             continue
         s = summaries[ind.code]
         value = format_value_or_reason(ind, s.get("value"), s.get("missing_reason"))
         when = month_label(s.get("period")) if s.get("period") else ""
-        figure = context_figure(ind.context)
         rows.append([ind.title, f"{value} ({when})" if when else value,
-                     ind.format_value(figure) if figure is not None else ind.context, ind.context])
+                     f"{ind.format_value(a['value'])} ({a['year']})", a["source"]])
     if not rows:
         return None
     return html.Section([

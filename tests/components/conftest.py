@@ -1,34 +1,30 @@
-"""A stand-in Indicator (until pipelines.core.catalogue lands) and small frames shaped as the
-Queries contract in docs/architecture.md."""
+"""Real catalogue Indicators and small frames shaped as the Queries contract in
+docs/architecture.md."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import pytest
 
+from pipelines.core.catalogue import load_catalogue
 
-@dataclass
-class StubIndicator:
-    code: str = "HEALTH_CHECKS_PCT"
-    title: str = "Health checks"
-    definition: str = "% with an up-to-date health assessment"
-    section: str = "health"
-    unit: str = "percent"
-    decimals: int = 0
-    polarity: str = "up"
-    frequency: str = "M"
-    target: float | None = 95.0
-    comparators: list = field(default_factory=lambda: ["WM", "SN", "ENG"])
-    good: str = "Higher is better"
-    source: str = "Council case management system; DfE SSDA903"
-    small_cohort: int | None = 20
 
-    def format_value(self, v):
-        text = f"{v:,.{self.decimals}f}"
-        return text + "%" if self.unit == "percent" else text
+CATALOGUE = load_catalogue()
+
+
+def real(code: str = "HEALTH_CHECKS_PCT", **changes):
+    """A real catalogue Indicator, so its rounding (half up: 60.5% reads 61%), units and
+    polarity are the product's; `changes` only where a test is about another polarity or a
+    target the catalogue does not set."""
+    ind = CATALOGUE.get(code)
+    if not changes:
+        return ind
+    if hasattr(ind, "model_copy"):  # a pydantic catalogue model
+        return ind.model_copy(update=changes)
+    return replace(ind, **changes)
 
 
 def month_rows(values, start="2016-04", numerators=None, denominators=None, reasons=None):
@@ -68,13 +64,13 @@ def comparator_rows(spec):
 
 @pytest.fixture
 def indicator():
-    return StubIndicator()
+    return real("HEALTH_CHECKS_PCT", target=95.0)
 
 
 @pytest.fixture
 def summary():
     return {
-        "code": "HEALTH_CHECKS_PCT", "title": "Health checks", "unit": "percent", "polarity": "up",
+        "code": "HEALTH_CHECKS_PCT", "title": "Health assessments up to date", "unit": "percent", "polarity": "up",
         "as_at": date(2018, 1, 31), "period": date(2018, 1, 31), "value": 88.0,
         "numerator": 440.0, "denominator": 500.0, "missing_reason": None,
         "previous": {"period": date(2017, 12, 31), "value": 86.0},

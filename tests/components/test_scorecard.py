@@ -2,7 +2,7 @@ from dash import html
 
 from components.scorecard import indicator_href, scorecard_row, scorecard_section
 
-from .conftest import StubIndicator, walk
+from .conftest import real, walk
 
 
 _walk = walk
@@ -16,7 +16,7 @@ def test_row_links_to_indicator_page_as_at_month(indicator, summary):
     row = scorecard_row(summary, indicator, None)
     link = next(n for n in _walk(row) if isinstance(n, html.A))
     assert link.href == "/indicator/HEALTH_CHECKS_PCT?as_at=2018-01"
-    assert link.children == "Health checks"
+    assert link.children == "Health assessments up to date"
 
 
 def test_indicator_href():
@@ -57,7 +57,7 @@ def test_section_is_a_table_with_scoped_headers(indicator, summary):
 
 
 def test_neutral_indicator_has_no_rag(summary):
-    ind = StubIndicator(code="CLA_NUMBER", title="Looked-after children", unit="count", polarity="none", target=None)
+    ind = real("CLA_NUMBER")
     summary = {**summary, "code": "CLA_NUMBER", "rag": None, "target": None}
     text = _text(scorecard_row(summary, ind, None))
     assert "No target" in text and "improving" not in text

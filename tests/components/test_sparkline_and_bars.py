@@ -6,7 +6,7 @@ from components.bar_chart import attainment_rows, breakdown_figure, comparator_b
 from components.tables import attainment_table
 from components.sparkline import sparkline_figure, sparkline_svg, sparkline_text
 
-from .conftest import StubIndicator, comparator_rows, month_rows
+from .conftest import real, comparator_rows, month_rows
 
 
 def test_sparkline_gap_breaks_the_line():
@@ -30,7 +30,7 @@ def _placements():
 
 
 def test_breakdown_categories_have_fixed_colours_and_patterns():
-    ind = StubIndicator(code="PLACEMENT_TYPE", unit="count", polarity="none", target=None)
+    ind = real("PLACEMENT_TYPE")
     df = _placements()
     fig = breakdown_figure(ind, df, authority_name="Wolverhampton", as_at="2018-01")
     again = breakdown_figure(ind, df[df["category"] != "in_house_foster"], authority_name="Wolverhampton")
@@ -42,7 +42,7 @@ def test_breakdown_categories_have_fixed_colours_and_patterns():
 
 
 def test_breakdown_missing_month_has_no_bar():
-    ind = StubIndicator(code="PLACEMENT_TYPE", unit="count", polarity="none", target=None)
+    ind = real("PLACEMENT_TYPE")
     df = _placements()
     df = df[~((df["category"] == "residential") & (df["period_label"] == "Nov 2017"))]
     fig = breakdown_figure(ind, df, authority_name="Wolverhampton")
@@ -51,7 +51,7 @@ def test_breakdown_missing_month_has_no_bar():
 
 
 def test_comparator_bars_fixed_colours_and_missing_said():
-    ind = StubIndicator(code="CL_EET_PCT", title="Care leavers in education, employment or training", target=None)
+    ind = real("CL_EET_PCT")
     comps = comparator_rows({"local": {2017: 56}, "west_midlands": {2017: 46},
                              "statistical_neighbours": {2017: None}, "england": {2017: 50}})
     fig = comparator_bar_figure(ind, comps, authority_name="Wolverhampton")
@@ -65,13 +65,13 @@ def test_comparator_bars_fixed_colours_and_missing_said():
 
 
 def test_attainment_table():
-    ind = StubIndicator(code="KS2_RWM_PCT", title="KS2 reading, writing and maths", target=None)
+    ind = real("KS2_RWM_PCT")
     comps = comparator_rows({"local": {2017: 37}, "west_midlands": {2017: 23},
                              "statistical_neighbours": {2017: 25}, "england": {2017: None}})
     rows = attainment_rows([ind], {"KS2_RWM_PCT": comps}, all_children={"KS2_RWM_PCT": 53.0})
     table = attainment_table(rows, authority_name="Wolverhampton")
     tr = table.children[2].children[0]
     cells = [c.children for c in tr.children]
-    assert cells == ["KS2 reading, writing and maths (2016-17)", "37%", "53%", "23%", "25%",
+    assert cells == ["Key Stage 2: reading, writing and maths (2016-17)", "37%", "53%", "23%", "25%",
                      "no figure (c: suppressed for confidentiality)"]
     assert isinstance(table.children[0], html.Caption)

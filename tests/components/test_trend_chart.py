@@ -5,7 +5,7 @@ import pandas as pd
 from components import theme
 from components.trend_chart import trend_figure
 
-from .conftest import StubIndicator, comparator_rows, month_rows
+from .conftest import real, comparator_rows, month_rows
 
 
 def _trace(fig, series):
@@ -16,7 +16,7 @@ def _fig(values, comps=None, **kwargs):
     series = month_rows(values, start="2016-04")
     comps = comparator_rows(comps or {"west_midlands": {2017: 89}, "statistical_neighbours": {2017: 87},
                                        "england": {2016: 89, 2017: 90}})
-    return trend_figure(StubIndicator(), series, comps, authority_name="Wolverhampton", as_at="2017-06", **kwargs)
+    return trend_figure(real(target=95.0), series, comps, authority_name="Wolverhampton", as_at="2017-06", **kwargs)
 
 
 def test_missing_month_is_a_gap_not_zero():
@@ -28,7 +28,7 @@ def test_missing_month_is_a_gap_not_zero():
 
 def test_month_with_no_row_at_all_is_still_a_gap():
     series = month_rows([91, 90, 89, 88]).drop(index=[2])  # June 2016 absent from the frame
-    fig = trend_figure(StubIndicator(), series, None, authority_name="Wolverhampton", as_at="2016-07")
+    fig = trend_figure(real(target=95.0), series, None, authority_name="Wolverhampton", as_at="2016-07")
     local = _trace(fig, "local")
     assert list(local.y) == [91.0, 90.0, None, 88.0]
     assert not any(y == 0 for y in local.y if y is not None)
@@ -75,7 +75,7 @@ def test_target_line_dashed():
 
 def test_hover_has_numerator_and_denominator():
     series = month_rows([88.0], numerators=[44.0], denominators=[50.0])
-    fig = trend_figure(StubIndicator(), series, None, authority_name="Wolverhampton", as_at="2016-04")
+    fig = trend_figure(real(target=95.0), series, None, authority_name="Wolverhampton", as_at="2016-04")
     local = _trace(fig, "local")
     assert local.customdata[0][2] == "44 of 50"
     assert "customdata[2]" in local.hovertemplate
@@ -87,7 +87,7 @@ def test_export_figure_draws_title_source_and_notes_inside():
     names = {a.name: a.text for a in fig.layout.annotations}
     assert "Health checks are below target" in names["title"]
     assert names["subtitle"] == "Wolverhampton, as at June 2017"
-    assert names["source"].startswith("Source: Council case management system")
+    assert names["source"].startswith("Source: Case management system")
     footnotes = [a.text for a in fig.layout.annotations if a.name == "footnote"]
     assert any("no figure" in f for f in footnotes)
     assert fig.layout.width == theme.EXPORT_WIDTH
@@ -99,7 +99,7 @@ def test_screen_figure_has_no_title_annotation():
 
 
 def test_annual_indicator_plots_years():
-    ind = StubIndicator(code="KS2_RWM_PCT", title="KS2 reading, writing and maths", frequency="A", target=None)
+    ind = real("KS2_RWM_PCT")
     series = pd.DataFrame({
         "period_start": pd.to_datetime(["2014-09-01", "2015-09-01", "2016-09-01"]),
         "period_end": pd.to_datetime(["2015-08-31", "2016-08-31", "2017-08-31"]),
@@ -116,12 +116,12 @@ def test_small_cohort_footnote_only_when_latest_cohort_is_small():
     large = month_rows([50.0], numerators=[60.0], denominators=[120.0])
     kw = dict(authority_name="Wolverhampton", as_at="2016-04", for_export=True)
     notes = lambda f: " ".join(a.text for a in f.layout.annotations if a.name == "footnote")
-    assert "Small numbers" in notes(trend_figure(StubIndicator(), small, None, **kw))
-    assert "Small numbers" not in notes(trend_figure(StubIndicator(), large, None, **kw))
+    assert "Small numbers" in notes(trend_figure(real(target=95.0), small, None, **kw))
+    assert "Small numbers" not in notes(trend_figure(real(target=95.0), large, None, **kw))
 
 
 def test_annual_axis_labelled_with_the_years_themselves():
-    ind = StubIndicator(code="KS2_RWM_PCT", frequency="A", target=None)
+    ind = real("KS2_RWM_PCT")
     series = pd.DataFrame({
         "period_start": pd.to_datetime(["2015-09-01", "2016-09-01"]),
         "period_end": pd.to_datetime(["2016-08-31", "2017-08-31"]),

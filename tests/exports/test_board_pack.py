@@ -13,7 +13,7 @@ from docx.shared import Mm
 
 from exports import images
 from exports.board_pack import build_board_pack_bytes, export_board_pack, render_pack
-from exports.content import COMPARISON_HEADER, build_pack
+from exports.content import COMPARISON_HEADER, build_item, build_pack
 from exports.suppression import SUPPRESSED
 from tests.exports.conftest import SMALL_MONTH
 
@@ -125,9 +125,10 @@ def test_public_pack_has_no_count_from_1_to_4_anywhere(wh, public_pack):
     assert any(SUPPRESSED in t for t in texts)
     # chart data: no plotted count of 1-4 and no "3 of 40" in hover text
     for item in pack.items:
+        stacked_counts = {c.kind for c in item.charts if c.counts}
         for kind, fig, alt in item.figures:
             assert not SMALL_OF.search(alt)
-            is_count = item.indicator.unit == "count" or kind == "breakdown"
+            is_count = item.indicator.unit == "count" or kind in stacked_counts
             for trace in fig.data:
                 meta = trace.meta or {}
                 if is_count and meta.get("series") not in ("target",):
@@ -184,3 +185,16 @@ def test_pdf_board_pack_keeps_headings_as_bookmarks(sample_config, tmp_path, cap
                  codes=["CLA_NUMBER", "HEALTH_CHECKS_PCT"])
     assert data.startswith(b"%PDF")
     assert b"/Outlines" in data
+
+
+def test_the_pack_draws_the_screens_breakdown_charts(wh):
+    """Health assessments by check type and by placement: two charts on screen, so two in the
+    pack (the pack used to draw none for a percentage), each with its heading and alt text."""
+    d = wh.latest_month()
+    item = build_item(wh, "HEALTH_CHECKS_PCT", d, "private")
+    kinds = [k for k, _, _ in item.figures]
+    assert kinds == ["trend", "breakdown", "breakdown-placed"]
+    alts = {k: a for k, _, a in item.figures}
+    assert alts["breakdown"].startswith("Bar chart, categories side by side, of health")
+    assert "by check type" in alts["breakdown"] and "%" in alts["breakdown"]
+    assert item.titles["breakdown-placed"].endswith("by where the child is placed, last 13 months")
