@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "adoption"], help="the file layout (default: detected)")
     p.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
     p.add_argument("--user", help="who is loading (default: your login name)")
+    p.add_argument("--again", action="store_true",
+                   help="load a file that was loaded before again, as a new upload (to put "
+                        "its figures back after a later upload superseded them)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _common(p)
 
@@ -133,7 +136,8 @@ def cmd_ingest(args, config) -> int:
     any_errors = any(c.errors for c in checked)
     results = []
     if not any_errors and not args.dry_run:
-        results = commit_checked(checked, config=config, user=args.user, progress=_progress)
+        results = commit_checked(checked, config=config, user=args.user, progress=_progress,
+                                 again=args.again)
     if args.json:
         print(json.dumps(format_report(checked, results, dry_run=args.dry_run, as_json=True),
                          indent=2, default=str))

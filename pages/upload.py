@@ -51,6 +51,9 @@ def layout(**_):
         dcc.Loading([
             html.Div(id="upl-status", role="status", **{"aria-live": "polite"}),
             html.Button("Commit", id="upl-commit", disabled=True, className="primary"),
+            html.Button("Load again as a new upload", id="upl-again", disabled=True,
+                        title="For a file loaded before whose figures later uploads changed: "
+                              "load it again so its figures are current"),
             html.Div(id="upl-result", role="status", **{"aria-live": "polite"}),
             html.H2("Checks"),
             html.P("Every error and warning, with the row as Excel numbers it. Sort or filter "
@@ -89,7 +92,7 @@ def handle_upload(contents, filenames):
     config, wh = get_config(), get_warehouse()
     contents, filenames = ul.as_list(contents), ul.as_list(filenames)
     if not contents:
-        return (no_update,) * 8
+        return (no_update,) * 9
     files, refused = [], []
     for data, name in zip(contents, filenames):
         try:
@@ -99,32 +102,34 @@ def handle_upload(contents, filenames):
     checked = check_files(files, config=config) if files else []
     report = [*refused, *ul.report_rows(checked)]
     status, can_commit = ul.check_status(checked) if checked else ("", False)
+    again = ul.can_load_again(checked)
     if refused:
         status = (f"{len(refused)} file(s) refused: nothing can be loaded. " +
                   " ".join(r["message"] for r in refused) + " " + status).strip()
-        can_commit = False
-    token = ul.stage_files(ul.staging_dir(config), files) if can_commit else None
+        can_commit = again = False
+    token = (ul.stage_files(ul.staging_dir(config), files) if can_commit or again else None)
     return (status, report, ul.preview_summary_rows(checked, wh.catalogue),
-            ul.preview_value_rows(checked), not can_commit, token, None, "")
+            ul.preview_value_rows(checked), not can_commit, token, None, "", not again)
 
 
-def handle_commit(n_clicks, token, version=0):
-    """Check the staged files again and commit; returns (result, commit disabled, token,
-    history version bump)."""
+def handle_commit(n_clicks, token, version=0, again=False):
+    """Check the staged files again and commit (`again`: also files loaded before, as new
+    uploads); returns (result, commit disabled, token, history version bump, again
+    disabled)."""
     if not n_clicks:
-        return (no_update,) * 4
+        return (no_update,) * 5
     user = require("editor")
     config = get_config()
     root = ul.staging_dir(config)
     try:
         files = ul.load_staged(root, token)
     except ul.UploadRefused as exc:
-        return html.P(str(exc), role="alert"), True, None, no_update
+        return html.P(str(exc), role="alert"), True, None, no_update, True
     checked = check_files(files, config=config)
     status, can_commit = ul.check_status(checked)
-    if not can_commit:  # the warehouse changed since the preview
-        return html.P("Not loaded: " + status, role="alert"), True, None, no_update
-    results = commit_checked(checked, config=config, user=user.name)
+    if not (can_commit or again and ul.can_load_again(checked)):  # changed since the preview
+        return html.P("Not loaded: " + status, role="alert"), True, None, no_update, True
+    results = commit_checked(checked, config=config, user=user.name, again=again)
     ul.drop_staged(root, token)
     links = [html.Li(dcc.Link(code, href=f"/indicator/{code}"))
              for code in ul.affected_codes(checked)]
@@ -132,7 +137,11 @@ def handle_commit(n_clicks, token, version=0):
                              id="upl-committed"),
                       html.P("Indicators changed:") if links else None,
                       html.Ul(links, className="affected")]),
-            True, None, (version or 0) + 1)
+            True, None, (version or 0) + 1, True)
+
+
+def handle_again(n_clicks, token, version=0):
+    return handle_commit(n_clicks, token, version, again=True)
 
 
 def handle_history(_version):
@@ -196,6 +205,7 @@ callback(Output("upl-status", "children"), Output("upl-report", "data"),
          Output("upl-summary", "data"), Output("upl-values", "data"),
          Output("upl-commit", "disabled"), Output("upl-token", "data"),
          Output("upl-files", "contents"), Output("upl-result", "children"),
+         Output("upl-again", "disabled"),
          Input("upl-files", "contents"), State("upl-files", "filename"),
          prevent_initial_call=True)(handle_upload)
 
@@ -203,9 +213,19 @@ callback(Output("upl-result", "children", allow_duplicate=True),
          Output("upl-commit", "disabled", allow_duplicate=True),
          Output("upl-token", "data", allow_duplicate=True),
          Output("upl-version", "data", allow_duplicate=True),
+         Output("upl-again", "disabled", allow_duplicate=True),
          Input("upl-commit", "n_clicks"), State("upl-token", "data"),
          State("upl-version", "data"),
          prevent_initial_call=True)(handle_commit)
+
+callback(Output("upl-result", "children", allow_duplicate=True),
+         Output("upl-commit", "disabled", allow_duplicate=True),
+         Output("upl-token", "data", allow_duplicate=True),
+         Output("upl-version", "data", allow_duplicate=True),
+         Output("upl-again", "disabled", allow_duplicate=True),
+         Input("upl-again", "n_clicks"), State("upl-token", "data"),
+         State("upl-version", "data"),
+         prevent_initial_call=True)(handle_again)
 
 callback(Output("upl-history", "data"), Output("upl-revert-id", "options"),
          Output("upl-revert-id", "value"),

@@ -140,7 +140,8 @@ def check_files(files, *, config, kind=None, sheet=None, today=None, progress=No
     return out
 
 
-def commit_checked(checked, *, config, user=None, progress=None) -> list[wh.CommitResult]:
+def commit_checked(checked, *, config, user=None, progress=None,
+                   again: bool = False) -> list[wh.CommitResult]:
     """Commit files that passed their checks, one atomic upload each."""
     if any(c.errors for c in checked):
         raise ValueError("refusing to commit files with errors")
@@ -150,7 +151,7 @@ def commit_checked(checked, *, config, user=None, progress=None) -> list[wh.Comm
         results.append(wh.commit_upload(
             config.warehouse_path, c.frame, data=c.data, file_name=c.file_name, kind=c.kind,
             user=user, rows_read=c.rows_read, rows_rejected=0, catalogue=catalogue,
-            config=config, children=c.children))
+            config=config, children=c.children, again=again))
         if progress:
             progress(i + 1, len(checked), f"committing {c.file_name}")
     return results
@@ -176,6 +177,7 @@ def format_report(checked, results, *, dry_run=False, as_json=False):
             "warnings": [p.__dict__ for p in c.warnings],
             "would_change": c.plan.counts if c.plan else None,
             "already_loaded": (c.plan.already_loaded if c.plan else None),
+            "superseded_by": (c.plan.superseded_by if c.plan else []),
             "committed": bool(res and res.upload_id),
             "upload_id": res.upload_id if res else None,
             "message": res.message if res else None,
@@ -192,10 +194,9 @@ def format_report(checked, results, *, dry_run=False, as_json=False):
             lines.append(f"  ERROR   {p.message}")
         for p in c.warnings:
             lines.append(f"  warning {p.message}")
-        if f["already_loaded"]:
-            a = f["already_loaded"]
-            lines.append(f"  This file was already loaded as upload {a['upload_id']} "
-                         f"({a['uploaded_at']}): nothing to change.")
+        if f["already_loaded"] and not f["committed"]:
+            if not f["message"]:
+                lines.append("  " + wh.already_loaded_message(c.file_name, c.plan))
         elif f["would_change"]:
             n = f["would_change"]
             verb = "would be" if (dry_run or any_errors or not f["committed"]) else "were"

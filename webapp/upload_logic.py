@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 import secrets
 import shutil
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from exports.tables_export import neutralise
+from pipelines.store.warehouse import already_loaded_message
 from pipelines.uploads import problems_frame
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -73,8 +76,8 @@ def stage_files(root: Path, files: list[tuple[str, bytes]]) -> str:
     for i, (name, data) in enumerate(files):
         safe = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(name).name)[:120] or "file"
         (d / f"{i:03d}__{safe}").write_bytes(data)
-    (d / "names.txt").write_text("\n".join(name.replace("\n", " ") for name, _ in files),
-                                 encoding="utf-8")
+    # JSON, not lines: a name may hold \r or \n, which must not shift the other names
+    (d / "names.json").write_text(json.dumps([name for name, _ in files]), encoding="utf-8")
     return token
 
 
@@ -85,8 +88,8 @@ def load_staged(root: Path, token: str) -> list[tuple[str, bytes]]:
     if not d.is_dir():
         raise UploadRefused("The checked files have expired or were already committed: "
                             "upload them again.")
-    names = (d / "names.txt").read_text(encoding="utf-8").split("\n")
-    parts = sorted(p for p in d.iterdir() if p.name != "names.txt")
+    names = json.loads((d / "names.json").read_text(encoding="utf-8"))
+    parts = sorted(p for p in d.iterdir() if p.name != "names.json")
     return [(names[i], p.read_bytes()) for i, p in enumerate(parts)]
 
 
@@ -111,8 +114,8 @@ REPORT_COLUMNS = ["severity", "file", "row", "column", "value", "expected", "mes
 
 
 def refused_problem(file_name: str, message: str) -> dict:
-    return {"severity": "error", "file": file_name, "row": "", "column": "", "value": "",
-            "expected": "", "message": message}
+    return {"severity": "error", "file": neutralise(file_name), "row": "", "column": "",
+            "value": "", "expected": "", "message": neutralise(message)}
 
 
 def report_rows(checked) -> list[dict]:
@@ -128,6 +131,9 @@ def report_rows(checked) -> list[dict]:
             "value": "" if r["value"] is None else str(r["value"]),
             "expected": "" if r["expected"] is None else str(r["expected"]),
             "message": r["message"]})
+    # The table's own CSV export writes these cells as they are: no cell may start like a
+    # formula (a refused "=HYPERLINK(...)" is shown as '=HYPERLINK(...)), as in every export.
+    rows = [{k: neutralise(v) for k, v in r.items()} for r in rows]
     rows.sort(key=lambda r: (r["severity"] != "error", r["file"],
                              r["row"] if r["row"] != "" else 0))
     return rows
@@ -194,6 +200,9 @@ def check_status(checked) -> tuple[str, bool]:
         if p is None or (c.frame is None or c.frame.empty) and c.children is None:
             parts.append(f"{c.file_name}: no figures found (expected rows of figures below "
                          "the header): nothing to load.")
+        elif p.already_loaded and p.superseded_by:
+            parts.append(already_loaded_message(c.file_name, p, again_hint="press Load again")
+                         .replace("Nothing was loaded.", "Nothing has been loaded."))
         elif p.already_loaded:
             a = p.already_loaded
             when = pd.Timestamp(a["uploaded_at"]).strftime("%d %b %Y %H:%M")
@@ -214,10 +223,17 @@ def check_status(checked) -> tuple[str, bool]:
     return " ".join(parts) + tail, False
 
 
+def can_load_again(checked) -> bool:
+    """Every file is free of errors and at least one was loaded before and superseded:
+    offer to load them again as a new upload."""
+    return bool(checked) and not any(c.errors for c in checked) and any(
+        c.plan is not None and c.plan.superseded_by for c in checked)
+
+
 def affected_codes(checked) -> list[str]:
     codes: set[str] = set()
     for c in checked:
-        if c.plan is not None and c.plan.already_loaded is None:
+        if c.plan is not None and (c.plan.already_loaded is None or c.plan.superseded_by):
             for df in (c.plan.new, c.plan.revised):
                 codes |= set(df.indicator_code.astype(str))
     return sorted(codes)

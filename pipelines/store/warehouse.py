@@ -320,6 +320,16 @@ class Plan:
     def changes_anything(self) -> bool:
         return self.already_loaded is None and (len(self.new) + len(self.revised)) > 0
 
+    @property
+    def superseded_by(self) -> list[int]:
+        """When these exact bytes were loaded before and later uploads have since changed
+        their figures: those uploads (loading the file again would put its figures back)."""
+        if self.already_loaded is None or not (len(self.new) + len(self.revised)):
+            return []
+        ids = pd.to_numeric(self.revised.get("old_upload_id"), errors="coerce").dropna()
+        mine = self.already_loaded["upload_id"]
+        return sorted({int(i) for i in ids if int(i) != mine}) or [mine]
+
     def summary_by_indicator(self) -> pd.DataFrame:
         parts = []
         for name, df in (("new", self.new), ("revised", self.revised),
@@ -437,8 +447,10 @@ def _archive(config_archive: Path, sha: str, data: bytes) -> Path:
 def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: str,
            user: str | None = None, rows_read: int | None = None, rows_rejected: int = 0,
            catalogue=None, config=None, children: pd.DataFrame | None = None,
-           _before_swap=None) -> CommitResult:
-    """Load one validated upload atomically: all its values land, or none do."""
+           again: bool = False, _before_swap=None) -> CommitResult:
+    """Load one validated upload atomically: all its values land, or none do. A file loaded
+    before is not loaded twice unless `again` (then it is a new upload that revises the
+    figures later uploads changed)."""
     db = Path(db)
     user = user or current_user()
     sha = sha256_of(data)
@@ -446,12 +458,12 @@ def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: 
     result = CommitResult(upload_id=None)
     with write_transaction(db, catalogue=catalogue, config=config) as con:
         earlier = _find_upload(con, sha)
-        if earlier is not None:
-            result.already_loaded = earlier
-            result.message = (f"{file_name} was already loaded as upload {earlier['upload_id']} "
-                              f"on {earlier['uploaded_at']:%d %b %Y %H:%M}: nothing changed.")
-            raise _NothingToDo(result)
         p = _plan_on(con, f)
+        if earlier is not None and not again:
+            result.already_loaded = earlier
+            p.already_loaded = earlier
+            result.message = already_loaded_message(file_name, p)
+            raise _NothingToDo(result)
         result.counts = p.counts
         if not p.changes_anything and children is None:
             result.message = (f"{file_name}: all {len(p.unchanged)} values are already in the "
@@ -527,6 +539,24 @@ def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: 
         result.message = (f"{file_name}: loaded as upload {uid}: {len(p.new)} new, "
                           f"{len(p.revised)} revised, {len(p.unchanged)} unchanged values.")
     return result
+
+
+def already_loaded_message(file_name: str, p: Plan, *, again_hint: str = "--again") -> str:
+    """What to tell someone loading a file that was loaded before: nothing to do, or (when
+    later uploads changed its figures) that it was superseded and how to go back."""
+    a = p.already_loaded
+    when = f"{pd.Timestamp(a['uploaded_at']):%d %b %Y %H:%M}"
+    later = p.superseded_by
+    if not later:
+        return (f"{file_name} was already loaded as upload {a['upload_id']} on {when}: "
+                "nothing changed.")
+    n = len(p.new) + len(p.revised)
+    ids = ", ".join(str(i) for i in later)
+    return (f"{file_name} was loaded before, as upload {a['upload_id']} on {when}, and has "
+            f"since been superseded: {n} of its values were changed by later upload(s) {ids}. "
+            f"Nothing was loaded. To make this file's figures current again, load it again "
+            f"({again_hint}) as a new upload that revises those values, or revert upload(s) "
+            f"{ids} (`lacdash revert ID`).")
 
 
 class _NothingToDo(Exception):

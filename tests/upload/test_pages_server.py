@@ -89,11 +89,11 @@ def test_editor_uploads_previews_commits_and_sees_the_value(config, server_for, 
     upload = pages[0]
     server = server_for(config)
     with as_role(server, "editor"):
-        status, report, summary, values, disabled, token, contents, _ = \
+        status, report, summary, values, disabled, token, contents, _, _again = \
             upload.handle_upload([url(NOVEMBER)], ["nov.csv"])
         assert "2 new" in status and not disabled and token and contents is None
         assert config.warehouse_path.exists() and Warehouse(config).latest_month().month == 10
-        result, disabled, token2, version = upload.handle_commit(1, token, 0)
+        result, disabled, token2, version, _again = upload.handle_commit(1, token, 0)
         assert disabled and token2 is None and version == 1
         text = str(result)
         assert "loaded as upload 3" in text and "/indicator/HEALTH_CHECKS_PCT" in text
@@ -124,13 +124,13 @@ def test_a_broken_file_shows_errors_then_the_fixed_file_loads(config, server_for
     server = server_for(config)
     before = warehouse_bytes(config)
     with as_role(server, "editor"):
-        status, report, *_x, disabled, token, contents, _r = upload.handle_upload(
+        status, report, *_x, disabled, token, contents, _r, _again = upload.handle_upload(
             [url(BROKEN)], ["nov.csv"])
         assert "1 error(s) in nov.csv" in status and disabled and token is None
         assert (report[0]["row"], report[0]["column"], report[0]["value"]) == (2, "value", "120")
         assert contents is None  # cleared, so the same file name can be dropped again
         assert warehouse_bytes(config) == before
-        status, *_x, disabled, token, _c, _r = upload.handle_upload([url(NOVEMBER)], ["nov.csv"])
+        status, *_x, disabled, token, _c, _r, _again = upload.handle_upload([url(NOVEMBER)], ["nov.csv"])
         assert not disabled
         upload.handle_commit(1, token, 0)
     assert Warehouse(config).latest_month().month == 11
@@ -141,7 +141,7 @@ def test_an_oversized_payload_is_refused_by_the_callback(config, server_for, pag
     server = server_for(config)
     huge = "data:text/csv;base64," + "A" * (21 * 1024 * 1024 * 4 // 3)
     with as_role(server, "editor"):
-        status, report, *_x, disabled, token, _c, _r = upload.handle_upload([huge], ["big.csv"])
+        status, report, *_x, disabled, token, _c, _r, _again = upload.handle_upload([huge], ["big.csv"])
     assert "1 file(s) refused" in status and "the limit is 20 MB" in report[0]["message"]
     assert disabled and token is None
 
