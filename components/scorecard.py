@@ -65,12 +65,20 @@ def _latest_cell(indicator, summary: Mapping) -> html.Td:
     return html.Td(children, **{"data-label": "Latest"})
 
 
-def _comparator_cell(indicator, comp: Mapping | None, label: str) -> html.Td:
+def _rank_line(rank: Mapping | None) -> str | None:
+    """'rank 52 of 152' (the authority among English authorities, 1 = best), or None."""
+    e = (rank or {}).get("england")
+    return f"rank {e['rank']} of {e['of']}" if e else None
+
+
+def _comparator_cell(indicator, comp: Mapping | None, label: str, extra: str | None = None) -> html.Td:
     if not comp or is_missing(comp.get("value")):
         return html.Td("–", **{"data-label": label, "title": "no published figure"})
-    return html.Td([format_value(indicator, comp["value"]), html.Br(),
-                    html.Span(str(comp.get("year", "")), className="secondary")],
-                   **{"data-label": label})
+    children = [format_value(indicator, comp["value"]), html.Br(),
+                html.Span(str(comp.get("year", "")), className="secondary")]
+    if extra:
+        children += [html.Br(), html.Span(extra, className="secondary rank")]
+    return html.Td(children, **{"data-label": label})
 
 
 def scorecard_row(summary: Mapping, indicator, href: str | None = None) -> html.Tr:
@@ -92,7 +100,7 @@ def scorecard_row(summary: Mapping, indicator, href: str | None = None) -> html.
         html.Td(rag_pill(summary.get("rag"), summary.get("rag_basis")), **{"data-label": "Status"}),
         _comparator_cell(indicator, comps.get("west_midlands"), "West Midlands"),
         _comparator_cell(indicator, comps.get("statistical_neighbours"), "Statistical neighbours"),
-        _comparator_cell(indicator, comps.get("england"), "England"),
+        _comparator_cell(indicator, comps.get("england"), "England", _rank_line(summary.get("rank"))),
         html.Td(sparkline_image(spark, indicator) if spark else "–", **{"data-label": "Last 13 months"}),
     ], id=f"row-{indicator.code}", className="sc-row")
 

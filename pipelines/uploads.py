@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines import ssda903_upload
 from pipelines.store import warehouse as wh
 from pipelines.core.catalogue import load_catalogue
 
@@ -22,6 +23,7 @@ class CheckedFile:
     plan: wh.Plan | None = None
     children: pd.DataFrame | None = None
     sha256: str = ""
+    tables: dict | None = None   # upload-owned side tables (an SSDA903 extract's report)
 
     @property
     def errors(self):
@@ -133,6 +135,10 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
 def check_files(files, *, config, kind=None, sheet=None, today=None, progress=None):
     """`files` is a list of (name, bytes). Every file is checked before anything is written."""
     out = []
+    # SSDA903 tables (recognised by their columns) are one upload, however many files.
+    files, tables = ssda903_upload.split_files(files, sheet=sheet, kind=kind)
+    if tables:
+        out.append(_check_ssda903(tables, config=config, today=today))
     for i, (name, data) in enumerate(files):
         out.append(check_file(name, data, config=config, kind=kind, sheet=sheet, today=today))
         if progress:
@@ -151,7 +157,7 @@ def commit_checked(checked, *, config, user=None, progress=None,
         results.append(wh.commit_upload(
             config.warehouse_path, c.frame, data=c.data, file_name=c.file_name, kind=c.kind,
             user=user, rows_read=c.rows_read, rows_rejected=0, catalogue=catalogue,
-            config=config, children=c.children, again=again))
+            config=config, children=c.children, tables=c.tables, again=again))
         if progress:
             progress(i + 1, len(checked), f"committing {c.file_name}")
     return results
@@ -216,3 +222,17 @@ def format_report(checked, results, *, dry_run=False, as_json=False):
     elif dry_run:
         lines.append("Dry run: nothing was written.")
     return "\n".join(lines)
+
+
+def _check_ssda903(tables, *, config, today=None) -> CheckedFile:
+    x = ssda903_upload.check(tables, config=config, today=today)
+    cf = CheckedFile(x.file_name, x.data, ssda903_upload.KIND, x.frame, x.problems,
+                     rows_read=x.rows_read, children=x.children, sha256=wh.sha256_of(x.data),
+                     tables=x.tables or None)
+    if not cf.errors:
+        cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=cf.sha256)
+        kept = ssda903_upload.keep_loaded_figures(cf.plan, cf.frame)
+        if len(kept) != len(cf.frame):
+            cf.frame = kept
+            cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=cf.sha256)
+    return cf

@@ -21,6 +21,7 @@ from components.scorecard import indicator_href
 from components.summary_text import chart_summary, headline
 from components.tables import attainment_table, data_table
 from components.trend_chart import trend_figure
+from present.benchmark import cohort_notes, rank_sentence, sn_average_sentence
 from present.breakdowns import BREAKDOWN_MONTHS, breakdown_charts
 
 
@@ -129,6 +130,7 @@ def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool =
                             className="context-note"))
     if summary.get("small_cohort"):
         notes.append(small_cohort_warning(summary.get("denominator"), ind.small_cohort or 20))
+    notes += comparison_notes(ind, summary, config, as_at)
     if link:
         notes.append(html.P(dcc.Link(f"More about {ind.title[:1].lower() + ind.title[1:]}",
                                      href=indicator_href(ind.code, as_at), className="more-link")))
@@ -137,6 +139,29 @@ def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool =
                        data_table(ind, series, id=f"table-{ind.code}"),
                        id=f"trend-{ind.code}", heading=headline(ind, summary),
                        heading_level=heading_level, notes=notes)
+
+
+def comparison_notes(ind, summary: dict, config, as_at) -> list:
+    """Rank and quartile, what the neighbours' average rests on, like-for-like notes and the
+    link to the benchmarking view (issue 10), for an indicator with published comparators."""
+    if not ind.comparators:
+        return []
+    notes = []
+    rank = rank_sentence(summary.get("rank"))
+    if rank:
+        notes.append(html.P([html.Strong("Rank: "), rank], className="context-note rank-note"))
+    sn = (summary.get("comparators") or {}).get("statistical_neighbours")
+    text = sn_average_sentence(sn, len(config.statistical_neighbours))
+    if text:
+        notes.append(html.P(text, className="context-note"))
+    for note in cohort_notes(ind):
+        notes.append(html.P([html.Strong("Like for like: "), note], className="context-note cohort-note"))
+    if ind.published:
+        notes.append(html.P(dcc.Link(
+            "Compare with every authority in the region and each statistical neighbour",
+            href=f"/indicator/{ind.code}/benchmark" + (f"?as_at={_month_text(as_at)}" if _month_text(as_at) else ""),
+            className="more-link")))
+    return notes
 
 
 def breakdown_blocks(ind, wh, config, as_at, *, heading_level: int = 2) -> list[html.Section]:

@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS commentary (
     version INTEGER);
 CREATE TABLE IF NOT EXISTS audit_log (
     "at" TIMESTAMP, user_name VARCHAR, action VARCHAR, detail VARCHAR);
+CREATE TABLE IF NOT EXISTS ssda903_quality (
+    upload_id INTEGER, severity VARCHAR, kind VARCHAR, rule VARCHAR, child VARCHAR,
+    file VARCHAR, "rows" VARCHAR, message VARCHAR, indicators VARCHAR, months VARCHAR);
+CREATE TABLE IF NOT EXISTS ssda903_year_end (
+    upload_id INTEGER, indicator_code VARCHAR, "year" VARCHAR, value DOUBLE,
+    numerator DOUBLE, denominator DOUBLE);
 CREATE TABLE IF NOT EXISTS adoption_children (
     upload_id INTEGER, child_id VARCHAR, date_of_birth DATE, date_entered_care DATE,
     date_placement_order DATE, date_matched DATE, date_placed_for_adoption DATE,
@@ -447,6 +453,7 @@ def _archive(config_archive: Path, sha: str, data: bytes) -> Path:
 def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: str,
            user: str | None = None, rows_read: int | None = None, rows_rejected: int = 0,
            catalogue=None, config=None, children: pd.DataFrame | None = None,
+           tables: dict | None = None,
            again: bool = False, _before_swap=None) -> CommitResult:
     """Load one validated upload atomically: all its values land, or none do. A file loaded
     before is not loaded twice unless `again` (then it is a new upload that revises the
@@ -521,6 +528,15 @@ def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: 
             con.register("kids", kids[cols])
             con.execute("INSERT INTO adoption_children SELECT * FROM kids")
             con.unregister("kids")
+        # Upload-owned side tables (e.g. an SSDA903 extract's data-quality report): name ->
+        # frame with the table's columns but upload_id.
+        for name, rows in (tables or {}).items():
+            cols = [c[0] for c in con.execute(f"DESCRIBE {name}").fetchall()]
+            side = rows.copy()
+            side.insert(0, "upload_id", uid)
+            con.register("side", side[cols])
+            con.execute(f"INSERT INTO {name} SELECT * FROM side")
+            con.unregister("side")
         _add_loaded_areas(con)
         con.execute(
             "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'committed', NULL, NULL)",
@@ -606,6 +622,8 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
         con.execute("DELETE FROM observations WHERE upload_id = ?", [upload_id])
         con.execute("DELETE FROM revisions WHERE replaced_by_upload = ? OR upload_id = ?",
                     [upload_id, upload_id])
+        for side in ("ssda903_quality", "ssda903_year_end"):
+            con.execute(f"DELETE FROM {side} WHERE upload_id = ?", [upload_id])
         con.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
                     "WHERE upload_id = ?", [ts, user, upload_id])
         out = {"upload_id": upload_id, "file_name": row[1], "values_removed": owned - restored,
