@@ -1,0 +1,586 @@
+"""SSDA903 (children looked after return) child-level tables: recognise, read, check,
+pseudonymise and stitch several collection years into one history.
+
+Pure: raw tables (as `pipelines.sources.readers.read_table` returns them) go in; an
+`Extract` (one frame per table, children pseudonymised) plus a list of `Problem`s (structural
+errors refuse the upload) and a data-quality list (repairs and gaps, which warn and load)
+come out. Definitions: ../shared/reference/ssda903.md. Indicators are computed from the
+`Extract` by `pipelines.measures.ssda903`.
+
+Privacy: CHILD is replaced at load by a keyed hash (HMAC-SHA256, key from the environment
+`LACDASH_PSEUDONYM_KEY` or the config's `[ssda903] key` / `key_file`, never stored with the
+data); dates of birth are kept to the month (the 1st); postcodes (HOME_POST, PL_POST), UPN
+and the mother's details are dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipelines.sources.readers import ROW
+from pipelines.sources.validate import Problem
+
+# ------------------------------------------------------------------ tables and codes
+
+# table -> (columns that identify it, columns it must have, date columns)
+TABLES: dict[str, tuple[set, list, list]] = {
+    "episodes": ({"DECOM", "RNE", "LS", "PLACE"},
+                 ["CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC", "REC"],
+                 ["DECOM", "DEC"]),
+    "uasc": ({"DUC"}, ["CHILD", "DUC"], ["DUC"]),
+    "header": ({"SEX", "DOB", "ETHNIC"}, ["CHILD", "SEX", "DOB", "ETHNIC"], ["DOB"]),
+    "reviews": ({"REVIEW", "REVIEW_CODE"}, ["CHILD", "REVIEW", "REVIEW_CODE"], ["REVIEW"]),
+    "missing": ({"MIS_START"}, ["CHILD", "MISSING", "MIS_START"], ["MIS_START", "MIS_END"]),
+    "oc2": ({"HEALTH_ASSESSMENT", "TEETH_CHECK"},
+            ["CHILD", "HEALTH_ASSESSMENT", "TEETH_CHECK", "IMMUNISATIONS"], []),
+    "oc3": ({"IN_TOUCH", "ACCOM"}, ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"], ["DOB"]),
+    "ad1": ({"DATE_INT", "DATE_MATCH"}, ["CHILD", "DATE_INT", "DATE_MATCH", "FOSTER_CARE"],
+            ["DATE_INT", "DATE_MATCH"]),
+    "placed_for_adoption": ({"DATE_PLACED"}, ["CHILD", "DATE_PLACED"],
+                            ["DATE_PLACED", "DATE_PLACED_CEASED"]),
+    "previous_permanence": ({"PREV_PERM"}, ["CHILD", "PREV_PERM"], []),
+    "sw_episodes": ({"SW_ID", "SW_DECOM"}, ["CHILD", "SW_ID", "SW_DECOM"],
+                    ["SW_DECOM", "SW_DEC"]),
+}
+# Dates that place a table in its collection year (the latest one decides).
+YEAR_DATES = {"episodes": ["DECOM"], "reviews": ["REVIEW"], "missing": ["MIS_START"],
+              "ad1": ["DATE_INT", "DATE_MATCH"], "placed_for_adoption": ["DATE_PLACED"],
+              "sw_episodes": ["SW_DECOM"]}
+DROPPED = ["HOME_POST", "PL_POST", "UPN", "MOTHER", "MC_DOB"]
+
+PLACE_CODES = ({f"U{i}" for i in range(1, 7)} | {"A3", "A4", "A5", "A6", "P1", "P2", "P3",
+               "H5", "K1", "K2", "K3", "R1", "R2", "R3", "R5", "S1", "T0", "T1", "T2", "T3",
+               "T4", "Z1", "Z11", "Z12", "Z13", "Z14"})
+REC_CODES = {"X1", "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46",
+             "E47", "E48", "E5", "E6", "E7", "E8", "E9", "E14", "E15", "E16", "E17", "E99"}
+CODES = {
+    "RNE": {"S", "L", "P", "T", "B", "U"},
+    "LS": {"C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3"},
+    "PLACE": PLACE_CODES,
+    "PLACE_PROVIDER": {"PR0", "PR1", "PR2", "PR3", "PR4", "PR5"},
+    "REC": REC_CODES,
+    "REVIEW_CODE": {f"PN{i}" for i in range(8)},
+    "SEX": {"1", "2"},
+    "ETHNIC": {"WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
+               "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"},
+    "MISSING": {"M", "A"},
+    "IN_TOUCH": {"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"},
+    "HEALTH_ASSESSMENT": {"0", "1"}, "TEETH_CHECK": {"0", "1"}, "IMMUNISATIONS": {"0", "1"},
+    "HEALTH_CHECK": {"0", "1"}, "FOSTER_CARE": {"0", "1"},
+}
+ACTIV_RE = re.compile(r"^(?:[FP][1-5]|G[456]|0)$")
+# Letter = accommodation type, digit 1 suitable / 2 not; 0 = no information. "01"/"02" (a
+# 0 with a suitability digit, seen in the synthetic files) is read as no information.
+ACCOM_RE = re.compile(r"^(?:[BCDEGHKRSTUVWXYZ][12]|0[12]?)$")
+SHORT_BREAK_LS = {"V3", "V4"}
+TEMPORARY_PLACES = {"T0", "T1", "T2", "T3", "T4"}
+ADOPTION_PLACES = {"A3", "A4", "A5", "A6"}
+
+_DATE_RE_UK = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_DATE_RE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?\s*$")
+
+
+def detect_table(columns) -> str | None:
+    """The 903 table a set of headers is, or None (matched on columns, not file names)."""
+    cols = {str(c).strip().upper() for c in columns}
+    if "CHILD" not in cols:
+        return None
+    for name, (ident, _, _) in TABLES.items():
+        if ident <= cols:
+            return name
+    return None
+
+
+def is_ssda903_table(columns) -> bool:
+    return detect_table(columns) is not None
+
+
+# ------------------------------------------------------------------ pseudonymisation
+
+class KeyError903(Exception):
+    pass
+
+
+def pseudonym_key(config=None) -> bytes:
+    """The key for child pseudonyms: $LACDASH_PSEUDONYM_KEY, else the config's
+    `[ssda903] key_file` (relative to the config) or `key`. Never stored in the warehouse."""
+    env = os.environ.get("LACDASH_PSEUDONYM_KEY")
+    if env:
+        return env.encode()
+    path = getattr(config, "config_path", None)
+    if path is not None and Path(path).is_file():
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("ssda903", {})
+        if raw.get("key_file"):
+            kf = Path(raw["key_file"])
+            kf = kf if kf.is_absolute() else Path(path).parent / kf
+            if not kf.is_file():
+                raise KeyError903(f"[ssda903] key_file {kf} does not exist")
+            return kf.read_bytes().strip()
+        if raw.get("key"):
+            return str(raw["key"]).encode()
+    raise KeyError903("no pseudonymisation key: set LACDASH_PSEUDONYM_KEY or `[ssda903] key_file` "
+                      "in the config before loading SSDA903 child-level files")
+
+
+def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
+    """Keyed hash of each child id (the same child gets the same pseudonym in every file)."""
+    uniq = {v: hmac.new(key, str(v).strip().encode(), hashlib.sha256).hexdigest()[:16]
+            for v in pd.unique(ids.dropna())}
+    return ids.map(uniq).astype("str")
+
+
+# ------------------------------------------------------------------ parsing one table
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """dd/mm/yyyy or ISO (yyyy-mm-dd) -> (datetime64 series, bool mask of unreadable cells)."""
+    s = values.astype("str").where(values.notna(), "").str.strip()
+    out = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+    iso = pd.to_datetime(s.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    out = out.fillna(iso).astype("datetime64[us]")
+    bad = (s != "") & out.isna()
+    return out, bad
+
+
+@dataclass
+class Table:
+    file_name: str
+    table: str
+    frame: pd.DataFrame              # CHILD pseudonymised, dates parsed, ROW kept
+    year_end: date | None = None     # 31 March closing the collection year
+    year_reason: str = ""
+    date_year: date | None = None    # the collection year most of its dates fall in
+
+
+def _problem(file, row, column, value, expected, message, severity="error"):
+    where = f"{file}" + (f", row {row}" if row is not None else "") + \
+        (f", column '{column}'" if column else "")
+    return Problem(file=file, row=row, column=column, value="" if value is None else str(value),
+                   expected=expected, severity=severity, message=f"{where}: {message}")
+
+
+def parse_table(raw: pd.DataFrame, file_name: str, key: bytes) -> tuple[Table | None, list]:
+    """One raw 903 table -> (Table, structural problems). Every problem is listed at once."""
+    rename = {c: str(c).strip().upper() for c in raw.columns if c != ROW}
+    df = raw.rename(columns=rename)
+    name = detect_table(df.columns)
+    problems: list[Problem] = []
+    if name is None:
+        return None, [_problem(file_name, None, None, None, "an SSDA903 table",
+                               "not an SSDA903 table (no CHILD column with a table's columns)")]
+    _, required, date_cols = TABLES[name]
+    for c in required:
+        if c not in df.columns:
+            problems.append(_problem(file_name, None, c, None, f"a column {c}",
+                                     f"the {name} table has no {c} column; expected the 903 "
+                                     f"columns {', '.join(required)}"))
+    if problems:
+        return None, problems
+    df = df.drop(columns=[c for c in DROPPED if c in df.columns])
+    # Spreadsheet rows with nothing in them are not records.
+    cells = df.drop(columns=[ROW])
+    df = df[cells.notna().any(axis=1)].copy()
+    for c in df.columns:
+        if c != ROW:
+            df[c] = df[c].astype("str").str.strip().where(df[c].notna())
+    blank_child = df["CHILD"].isna()
+    for r in df.loc[blank_child, ROW]:
+        problems.append(_problem(file_name, int(r), "CHILD", "", "a child id",
+                                 "the child id is missing; every row needs one"))
+    for c in date_cols + (["DOB"] if "DOB" in df.columns and "DOB" not in date_cols else []):
+        if c not in df.columns:
+            continue
+        parsed, bad = parse_dates(df[c])
+        for r, v in zip(df.loc[bad, ROW], df.loc[bad, c]):
+            problems.append(_problem(file_name, int(r), c, v, "a date such as 31/01/2020 or "
+                                     "2020-01-31", f"'{v}' is not a date (expected dd/mm/yyyy "
+                                     "or yyyy-mm-dd)"))
+        df[c] = parsed
+    required_dates = {"episodes": ["DECOM"], "reviews": ["REVIEW"], "missing": ["MIS_START"],
+                      "header": ["DOB"], "sw_episodes": ["SW_DECOM"],
+                      "placed_for_adoption": ["DATE_PLACED"]}.get(name, [])
+    for c in required_dates:
+        for r in df.loc[df[c].isna() & ~blank_child, ROW]:
+            if not any(p.row == int(r) and p.column == c for p in problems):
+                problems.append(_problem(file_name, int(r), c, "", "a date",
+                                         f"{c} is blank; every {name} row needs it"))
+    for c, allowed in CODES.items():
+        if c not in df.columns or (c == "REC" and name != "episodes"):
+            continue
+        v = df[c]
+        if c in ("RNE", "LS", "PLACE", "REVIEW_CODE", "SEX", "MISSING", "IN_TOUCH"):
+            bad = v.isna() | ~v.str.upper().isin(allowed)
+        else:
+            bad = v.notna() & ~v.str.upper().isin(allowed)
+        if c == "PLACE_PROVIDER" and name == "episodes":
+            bad = bad & ~(v.isna() & df["PLACE"].isin(["P1", "P2", "Z1"]))
+        if c == "SEX" and name == "uasc":
+            bad = v.notna() & ~v.isin(allowed)
+        for r, val in zip(df.loc[bad, ROW], v[bad]):
+            problems.append(_problem(file_name, int(r), c, val, "one of " + ", ".join(
+                sorted(allowed)), f"'{'' if val is None else val}' is not a 903 {c} code"))
+        df[c] = v.str.upper()
+    for c, rx in (("ACTIV", ACTIV_RE), ("ACCOM", ACCOM_RE)):
+        if c in df.columns and name == "oc3":
+            bad = df[c].notna() & ~df[c].fillna("").str.upper().str.match(rx)
+            for r, val in zip(df.loc[bad, ROW], df.loc[bad, c]):
+                problems.append(_problem(file_name, int(r), c, val, f"a 903 {c} code",
+                                         f"'{val}' is not a 903 {c} code"))
+    if "DOB" in df.columns:  # kept to the month
+        df["DOB"] = df["DOB"].dt.to_period("M").dt.to_timestamp().astype("datetime64[us]")
+    df["CHILD"] = pseudonymise(df["CHILD"], key)
+    df = df[~blank_child]
+    table = Table(file_name, name, df.reset_index(drop=True))
+    dates = YEAR_DATES.get(name)
+    if dates:
+        values = pd.concat([df[c] for c in dates if c in df.columns]).dropna()
+        if len(values):
+            if name == "episodes":  # the anchor: the latest start closes its year
+                latest = values.max()
+                table.year_end = year_end_on_or_after(latest.date())
+                table.year_reason = f"latest DECOM {latest:%d/%m/%Y}"
+            else:  # other tables carry history and future dates: the usual year
+                ends = values.map(lambda v: year_end_on_or_after(v.date()))
+                table.date_year = ends.mode().iloc[0]
+    return table, problems
+
+
+def year_end_on_or_after(d: date) -> date:
+    return date(d.year if d.month <= 3 else d.year + 1, 3, 31)
+
+
+def year_label(year_end: date) -> str:
+    return f"{year_end.year - 1}-{year_end.year % 100:02d}"
+
+
+# ------------------------------------------------------------------ the extract
+
+@dataclass
+class Extract:
+    """Every table, all years stitched; children pseudonymised."""
+    episodes: pd.DataFrame
+    header: pd.DataFrame
+    reviews: pd.DataFrame
+    uasc: pd.DataFrame
+    missing: pd.DataFrame
+    oc2: pd.DataFrame            # with YEAR_END
+    oc3: pd.DataFrame            # with YEAR_END
+    ad1: pd.DataFrame
+    placed_for_adoption: pd.DataFrame
+    sw_episodes: pd.DataFrame | None
+    years: list[date]            # collection years (31 March) covered by episodes
+    first_day: date              # 1 April of the first collection year
+    last_day: date               # last day the data describe
+    quality: list[dict] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+QUALITY_COLUMNS = ["severity", "kind", "rule", "child", "file", "rows", "message",
+                   "indicators", "months"]
+
+
+def _q(quality, severity, kind, rule, child, file, rows, message, indicators="", months=""):
+    quality.append({"severity": severity, "kind": kind, "rule": rule, "child": child or "",
+                    "file": file or "", "rows": rows or "", "message": message,
+                    "indicators": indicators, "months": months})
+
+
+_EP_INDICATORS = ("CLA_NUMBER, CLA_RATE, CLA_STARTS_RATE, CLA_ENDS_RATE, PLACEMENT_TYPE, "
+                  "STABILITY_FEWER_3_PCT, STABILITY_LONG_TERM_PCT")
+
+
+def _month_span(a, b) -> str:
+    a, b = pd.Timestamp(a), pd.Timestamp(b)
+    return f"{a:%b %Y}" if a.to_period("M") == b.to_period("M") else f"{a:%b %Y} to {b:%b %Y}"
+
+
+def assign_years(tables: list[Table]) -> list:
+    """Dateless tables (header, oc2, oc3, uasc, previous_permanence) take the collection
+    year their children fit best (the file name is only a tie-break): header/uasc/
+    previous_permanence: share of children with an episode open in the year; oc2: share
+    looked after at the year end; oc3: every 17th-21st birthday in the year."""
+    problems = []
+    ep = [t for t in tables if t.table == "episodes" and t.year_end]
+    by_year: dict[date, pd.DataFrame] = {}
+    for t in ep:
+        by_year.setdefault(t.year_end, t.frame)
+    prefix_year = {_name_stem(t.file_name): t.year_end for t in ep}
+    for t in tables:
+        if t.year_end:
+            continue
+        hint = prefix_year.get(_name_stem(t.file_name))
+        if t.date_year is not None:
+            t.year_end = hint or t.date_year
+            t.year_reason = ("like the episodes file named alike" if hint else
+                             "the year most of its dates fall in")
+            continue
+        if not by_year:
+            continue
+        kids = set(t.frame["CHILD"])
+        scores = {}
+        for ye, f in by_year.items():
+            start = pd.Timestamp(ye.year - 1, 4, 1)
+            end = pd.Timestamp(ye)
+            if t.table == "oc3":
+                dob = t.frame["DOB"].dropna()
+                age = (end.year - dob.dt.year) - ((dob.dt.month > 3).astype(int))
+                scores[ye] = float(((age >= 17) & (age <= 21)).mean()) if len(dob) else 0.0
+                continue
+            if t.table == "oc2":
+                open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] > end))]
+            else:
+                open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] >= start))]
+            scores[ye] = len(kids & set(open_["CHILD"])) / max(len(kids), 1)
+        best = max(scores.values())
+        if hint is not None and hint in scores:
+            # A dated table from the same set of files (2019-episodes.csv beside
+            # 2019-oc2.csv) decides; the children's fit is only checked.
+            top = [hint]
+            if scores[hint] < best - 0.5:
+                problems.append(_problem(
+                    t.file_name, None, None, None, "", f"read as {year_label(hint)} like the "
+                    f"dated tables named alike, though only {scores[hint]:.0%} of its children "
+                    f"fit that year ({best:.0%} fit another)", severity="warning"))
+        else:
+            top = [ye for ye, s in scores.items() if s == best]
+        if (best == 0 and hint is None) or len(top) > 1:
+            problems.append(_problem(t.file_name, None, None, None, "a table whose children "
+                                     "match one collection year",
+                                     f"cannot tell which collection year this {t.table} table "
+                                     f"belongs to (its children match "
+                                     f"{', '.join(year_label(y) for y in top) or 'no year'}); "
+                                     "load it with the episodes file of its year"))
+            continue
+        t.year_end = top[0]
+        t.year_reason = (f"{scores[top[0]]:.0%} of its children fit {year_label(top[0])}"
+                         + (", like the dated tables named alike" if hint else ""))
+    return problems
+
+
+def _name_stem(file_name: str) -> str:
+    """'2019-episodes.csv' and '2019-oc2.csv' share the stem '2019'."""
+    stem = Path(file_name).stem.lower()
+    for name in sorted(TABLES, key=len, reverse=True):
+        stem = stem.replace(name, "")
+    return re.sub(r"[^0-9a-z]+", "", stem)
+
+
+def _combine(tables: list[Table], name: str, key: list[str]) -> pd.DataFrame | None:
+    """One table across years: the same record in two years' files is one (later wins)."""
+    parts = [t.frame.assign(YEAR_END=pd.Timestamp(t.year_end) if t.year_end else pd.NaT,
+                            FILE=t.file_name)
+             for t in tables if t.table == name]
+    if not parts:
+        return None
+    df = pd.concat(parts, ignore_index=True)
+    df = df.sort_values(["YEAR_END", ROW], na_position="first", kind="stable")
+    return df.drop_duplicates(key, keep="last").reset_index(drop=True)
+
+
+def build_extract(tables: list[Table], *, today: date | None = None) -> Extract:
+    """Stitch the years (see `stitch_episodes`) and combine the other tables."""
+    today = today or date.today()
+    quality: list[dict] = []
+    for t in tables:
+        if t.year_end:
+            _q(quality, "info", "year", "collection year", "", t.file_name, "",
+               f"{t.table} table read as {year_label(t.year_end)} ({t.year_reason})")
+    eps_raw = _combine(tables, "episodes", ["CHILD", "DECOM"])
+    years = sorted({t.year_end for t in tables if t.table == "episodes" and t.year_end})
+    episodes = stitch_episodes(eps_raw, years, quality)
+    header = _combine(tables, "header", ["CHILD"])
+    if header is None:
+        header = pd.DataFrame({"CHILD": pd.Series([], dtype="str"),
+                               "SEX": pd.Series([], dtype="str"),
+                               "DOB": pd.Series([], dtype="datetime64[us]"),
+                               "ETHNIC": pd.Series([], dtype="str")})
+    reviews = _combine(tables, "reviews", ["CHILD", "REVIEW"])
+    uasc = _combine(tables, "uasc", ["CHILD"])
+    missing = _combine(tables, "missing", ["CHILD", "MIS_START"])
+    oc2 = _combine(tables, "oc2", ["CHILD", "YEAR_END"])
+    oc3 = _combine(tables, "oc3", ["CHILD", "YEAR_END"])
+    ad1 = _combine(tables, "ad1", ["CHILD", "DATE_INT"])
+    pfa = _combine(tables, "placed_for_adoption", ["CHILD", "DATE_PLACED"])
+    sw = _combine(tables, "sw_episodes", ["CHILD", "SW_ID", "SW_DECOM"])
+    first_day = date(years[0].year - 1, 4, 1) if years else today
+    last_day = min(years[-1], today) if years else today
+    return Extract(episodes=episodes, header=header, reviews=_or_empty(reviews, "reviews"),
+                   uasc=_or_empty(uasc, "uasc"), missing=_or_empty(missing, "missing"),
+                   oc2=_or_empty(oc2, "oc2"), oc3=_or_empty(oc3, "oc3"),
+                   ad1=_or_empty(ad1, "ad1"),
+                   placed_for_adoption=_or_empty(pfa, "placed_for_adoption"),
+                   sw_episodes=sw, years=years, first_day=first_day, last_day=last_day,
+                   quality=quality, tables=tables)
+
+
+def _or_empty(df, name) -> pd.DataFrame:
+    if df is not None:
+        return df
+    _, required, dates = TABLES[name]
+    cols = {c: pd.Series([], dtype="datetime64[us]" if c in dates else "str")
+            for c in required}
+    return pd.DataFrame({**cols, "YEAR_END": pd.Series([], dtype="datetime64[us]")})
+
+
+def stitch_episodes(eps: pd.DataFrame | None, years: list[date], quality: list) -> pd.DataFrame:
+    """One history per child from several years' episodes (liia-tools `fix_episodes` rules).
+
+    - the same episode (CHILD, DECOM) in two files is one; the later file wins (done by
+      `_combine`);
+    - a DEC after its file's year end is an open episode (DEC cleared);
+    - an episode that is open, or ends after the next one starts, gives way to the next:
+      it ends the day the next starts with X1 (care continued), or the day before with E99
+      when the next is a new start (RNE S) ("later start wins");
+    - an X1 ending with a gap before the next episode is closed up to the next start; an X1
+      (or blank reason) with no next episode gets E99 "not recorded";
+    - an episode open at the end of a year whose child is missing from the next year's
+      episodes file (when that file is loaded) cannot be repaired: it is treated as ending
+      on that 31 March with E99 and listed;
+    - a child whose first episode starts before the first year's file without RNE S, but is
+      missing from the earlier year's file that is loaded, is listed (durations are then
+      lower bounds).
+    Every repair and gap is appended to `quality` with the child and the file rows.
+    """
+    cols = ["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+            "REASON_PLACE_CHANGE", "URN", "YEAR_END", "FILE", ROW]
+    if eps is None or eps.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="datetime64[us]" if c in
+                                          ("DECOM", "DEC", "YEAR_END") else "str")
+                             for c in cols if c != ROW}).assign(**{ROW: pd.Series([], dtype="int64")})
+    e = eps.copy()
+    for c in cols:
+        if c not in e.columns:
+            e[c] = pd.NA
+    e = e[cols].sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
+    e["DEC"] = e["DEC"].astype("datetime64[us]")
+    e["REC"] = e["REC"].astype("str").where(e["REC"].notna())
+
+    def where(idx):
+        return f"{e.at[idx, 'FILE']} row {int(e.at[idx, ROW])}"
+
+    # DEC after the file's year end: open at that year end.
+    late = e["DEC"].notna() & e["YEAR_END"].notna() & (e["DEC"] > e["YEAR_END"])
+    for i in e.index[late]:
+        _q(quality, "warning", "repair", "end after year end", e.at[i, "CHILD"], e.at[i, "FILE"],
+           str(int(e.at[i, ROW])), f"episode starting {e.at[i, 'DECOM']:%d/%m/%Y} ends "
+           f"{e.at[i, 'DEC']:%d/%m/%Y}, after its file's year end: read as open",
+           _EP_INDICATORS)
+    e.loc[late, ["DEC", "REC"]] = [pd.NaT, None]
+    # An open episode's REC means nothing.
+    e.loc[e["DEC"].isna(), "REC"] = None
+
+    nxt_child = e["CHILD"].shift(-1)
+    same = nxt_child == e["CHILD"]
+    nxt_decom = e["DECOM"].shift(-1)
+    nxt_rne = e["RNE"].shift(-1)
+    dec = e["DEC"].to_numpy(copy=True)
+    rec = e["REC"].to_numpy(dtype=object, copy=True)
+    children = e["CHILD"].to_numpy()
+    for i in np.flatnonzero(same.to_numpy()):
+        nd = nxt_decom.iat[i]
+        d = e["DEC"].iat[i]
+        if pd.isna(d) or d > nd:
+            new_rec = "E99" if nxt_rne.iat[i] == "S" else "X1"
+            new_dec = nd - pd.Timedelta(days=1) if new_rec == "E99" else nd
+            if new_dec < e["DECOM"].iat[i]:
+                new_dec, new_rec = nd, "X1"
+            what = "open" if pd.isna(d) else f"ending {d:%d/%m/%Y}"
+            _q(quality, "warning", "repair", "overlap: later start wins", children[i],
+               e.at[i, "FILE"], f"{int(e.at[i, ROW])}; next {where(i + 1)}",
+               f"episode starting {e['DECOM'].iat[i]:%d/%m/%Y} ({what}) overlaps the next, "
+               f"starting {nd:%d/%m/%Y}: ended {new_dec:%d/%m/%Y} with {new_rec}",
+               _EP_INDICATORS, _month_span(e['DECOM'].iat[i], nd))
+            dec[i], rec[i] = new_dec, new_rec
+        elif rec[i] in (None, "X1") and d < nd:
+            if rec[i] == "X1":
+                _q(quality, "warning", "repair", "X1 gap closed", children[i], e.at[i, "FILE"],
+                   f"{int(e.at[i, ROW])}; next {where(i + 1)}",
+                   f"episode ends {d:%d/%m/%Y} with X1 (care continues) but the next starts "
+                   f"{nd:%d/%m/%Y}: extended to the next start", _EP_INDICATORS,
+                   _month_span(d, nd))
+                dec[i] = nd
+            else:
+                rec[i] = "E99"
+                _q(quality, "warning", "repair", "no reason episode ceased", children[i],
+                   e.at[i, "FILE"], str(int(e.at[i, ROW])),
+                   f"episode ends {d:%d/%m/%Y} with no reason: E99 (not recorded)",
+                   "CLA_ENDS_RATE")
+        elif rec[i] is None and d == nd:
+            rec[i] = "X1"
+    last = ~same.to_numpy()
+    for i in np.flatnonzero(last):
+        d = e["DEC"].iat[i]
+        if pd.notna(d) and rec[i] in (None, "X1"):
+            _q(quality, "warning", "repair", "last episode ended without a reason", children[i],
+               e.at[i, "FILE"], str(int(e.at[i, ROW])),
+               f"last episode ends {d:%d/%m/%Y} with {rec[i] or 'no reason'} and no episode "
+               f"follows: E99 (not recorded)", "CLA_ENDS_RATE")
+            rec[i] = "E99"
+    e["DEC"] = pd.Series(dec, index=e.index).astype("datetime64[us]")
+    e["REC"] = pd.Series(rec, index=e.index, dtype="object").astype("str").where(
+        pd.Series(rec, index=e.index).notna())
+
+    # Gaps between years' files.
+    if len(years) > 1:
+        kids_by_year = {y: set(e.loc[e["YEAR_END"] == pd.Timestamp(y), "CHILD"]) for y in years}
+        for a, b in zip(years, years[1:]):
+            if b.year - a.year != 1:
+                continue
+            ye = pd.Timestamp(a)
+            open_end = e[(e["YEAR_END"] == ye) & (e["DECOM"] <= ye) &
+                         (e["DEC"].isna())]
+            for i, r in open_end.iterrows():
+                if r["CHILD"] not in kids_by_year[b]:
+                    _q(quality, "warning", "gap", "open at year end, absent next year",
+                       r["CHILD"], r["FILE"], str(int(r[ROW])),
+                       f"episode starting {r['DECOM']:%d/%m/%Y} is open at 31/03/{a.year} but "
+                       f"the child is not in the {year_label(b)} episodes file: treated as "
+                       f"ending 31/03/{a.year} (E99); the real end is unknown",
+                       _EP_INDICATORS, f"from Apr {a.year}")
+                    e.at[i, "DEC"] = ye
+                    e.at[i, "REC"] = "E99"
+            start_b = pd.Timestamp(b.year - 1, 4, 1)
+            first_b = e[(e["YEAR_END"] == pd.Timestamp(b)) & (e["DECOM"] < start_b)]
+            first_b = first_b[~first_b["CHILD"].isin(kids_by_year[a])]
+            for _, r in first_b.drop_duplicates("CHILD").iterrows():
+                _q(quality, "warning", "gap", "in care before the year, absent from the "
+                   "earlier file", r["CHILD"], r["FILE"], str(int(r[ROW])),
+                   f"episode starting {r['DECOM']:%d/%m/%Y} is in the {year_label(b)} file but "
+                   f"the child is not in the {year_label(a)} episodes file: counted from its "
+                   f"start; earlier moves are unknown", _EP_INDICATORS,
+                   _month_span(r["DECOM"], ye))
+    return e.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ reading files
+
+def read_files(raws: list[tuple[str, pd.DataFrame]], key: bytes, *,
+               today: date | None = None) -> tuple[Extract | None, list]:
+    """Raw 903 tables (file name, raw frame) -> (Extract, structural problems).
+
+    A file with any structural error (missing column, unreadable date, unknown code)
+    refuses the whole extract: the caller writes nothing.
+    """
+    tables, problems = [], []
+    for name, raw in raws:
+        t, ps = parse_table(raw, name, key)
+        problems += ps
+        if t is not None:
+            tables.append(t)
+    if not any(t.table == "episodes" for t in tables):
+        problems.append(_problem(", ".join(n for n, _ in raws), None, None, None,
+                                 "an episodes table", "no episodes table among the SSDA903 "
+                                 "files; every figure needs episodes (CHILD, DECOM, RNE, LS, "
+                                 "PLACE, ...)"))
+    problems += assign_years(tables)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return build_extract(tables, today=today), problems
