@@ -18,14 +18,10 @@ from components.formatting import (
     is_missing,
     month_label,
 )
-from components.theme import RAG_STYLES
+from components.theme import COMPARATORS, RAG_STYLES, SENTENCE_ORDER, comparator_name
 
-COMPARATOR_ORDER = ("england", "statistical_neighbours", "west_midlands")
-COMPARATOR_LABELS = {
-    "west_midlands": "West Midlands",
-    "statistical_neighbours": "statistical neighbours",
-    "england": "England",
-}
+COMPARATOR_ORDER = SENTENCE_ORDER
+COMPARATOR_LABELS = {key: comparator_name(key, in_sentence=True) for key in COMPARATORS}
 
 DIRECTION_ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 NO_RAG = {"word": "No target", "symbol": "–"}

@@ -88,6 +88,19 @@ EXPORT_WIDTH = 1000
 EXPORT_HEIGHT = 560
 
 
+# The comparators in the order tables list them, and the order a sentence picks the first
+# one with a figure (England first: the national benchmark the board asks about).
+COMPARATORS = ("west_midlands", "statistical_neighbours", "england")
+SENTENCE_ORDER = ("england", "statistical_neighbours", "west_midlands")
+
+
+def comparator_name(key: str, *, in_sentence: bool = False) -> str:
+    """The one name of each comparator: 'Statistical neighbours' in a table or legend,
+    'statistical neighbours' inside a sentence; 'West Midlands' and 'England' either way."""
+    name = SERIES_NAMES[key]
+    return name[:1].lower() + name[1:] if in_sentence and key == "statistical_neighbours" else name
+
+
 def series_names(authority_name: str) -> dict[str, str]:
     """SERIES_NAMES with the local authority's own name."""
     return {**SERIES_NAMES, "local": authority_name}

@@ -2,14 +2,14 @@
 screen (webapp.views) and the board pack (exports.content) follow.
 
 Every breakdown dimension the catalogue lists (`breakdowns:`) and the warehouse holds gets
-one chart, in the catalogue's category order. Numbers of children in each category (a count
-indicator, or categories published without a numerator, e.g. homes by Ofsted rating behind
-a percentage) are stacked bars of counts; percentages of each category (with numerator and
-denominator, e.g. health assessments by check type) are bars side by side.
+one chart, in the catalogue's category order. The breakdown's unit is catalogue data
+(`Indicator.for_breakdown`): numbers of children in each category (a count indicator, or
+e.g. homes by Ofsted rating under a percentage) are stacked bars of counts; percentages of
+each category (e.g. health assessments by check type) are bars side by side.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -23,15 +23,6 @@ def dimension_label(dimension: str) -> str:
     return DIMENSION_LABELS.get(dimension, dimension.replace("_", " "))
 
 
-def _as_counts(ind):
-    """The indicator as its categories are counted: whole numbers of children."""
-    if ind.unit == "count":
-        return ind
-    if hasattr(ind, "model_copy"):  # a pydantic catalogue model
-        return ind.model_copy(update={"unit": "count", "decimals": 0})
-    return replace(ind, unit="count", decimals=0)
-
-
 @dataclass
 class BreakdownChart:
     """One breakdown dimension of one indicator, as both screen and pack draw it."""
@@ -39,36 +30,26 @@ class BreakdownChart:
     dimension: str
     categories: list[str]
     frame: pd.DataFrame  # the rows of this dimension (suppressed already in public exports)
-    counts: bool  # stacked numbers of children; else percentages side by side
     kind: str  # the chart's name in exports and download links: "breakdown" for the first
+    shown_as: Any  # the indicator as this breakdown is formatted (its own unit)
     months: int = BREAKDOWN_MONTHS
-    notes: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return dimension_label(self.dimension)
 
     @property
+    def counts(self) -> bool:
+        """Stacked numbers of children; else percentages (or rates) side by side."""
+        return self.shown_as.unit == "count"
+
+    @property
     def barmode(self) -> str:
         return "stack" if self.counts else "group"
 
     @property
-    def shown_as(self):
-        """The indicator to format this chart's values with."""
-        return _as_counts(self.indicator) if self.counts else self.indicator
-
-    @property
     def heading(self) -> str:
         return f"{self.indicator.title} by {self.label}, last {self.months} months"
-
-
-def counts_like(ind, part: pd.DataFrame) -> bool:
-    """Stacked counts: a count indicator, or categories that carry no numerator (each value is
-    a number of children, not a percentage)."""
-    if ind.unit == "count":
-        return True
-    return "numerator" in part.columns and bool(part["numerator"].isna().all()) and bool(
-        (part["value"].dropna() % 1 == 0).all())
 
 
 def breakdown_charts(ind, frame: pd.DataFrame | None) -> list[BreakdownChart]:
@@ -84,5 +65,5 @@ def breakdown_charts(ind, frame: pd.DataFrame | None) -> list[BreakdownChart]:
         seen = list(dict.fromkeys(part["category"]))
         cats = [c for c in order if c in seen] + [c for c in seen if c not in order]
         kind = "breakdown" if not charts else f"breakdown-{dim}".replace("_", "-")
-        charts.append(BreakdownChart(ind, dim, cats, part, counts_like(ind, part), kind))
+        charts.append(BreakdownChart(ind, dim, cats, part, kind, ind.for_breakdown(dim)))
     return charts

@@ -37,7 +37,9 @@ def test_a_two_dimension_percentage_gets_two_side_by_side_charts():
 
 
 def test_counts_are_stacked_even_behind_a_percentage():
+    """The catalogue says homes by Ofsted rating count children under a percentage."""
     homes = CAT.get("HOMES_GOOD_OUTSTANDING_PCT")
+    assert homes.unit == "percent" and homes.unit_of("ofsted_rating=good") == "count"
     (chart,) = breakdown_charts(homes, rows({"ofsted_rating": {"good": 25.0, "outstanding": 10.0}},
                                             numerators=False))
     assert chart.counts and chart.barmode == "stack"
