@@ -251,6 +251,11 @@ class Catalogue:
     def codes(self) -> list[str]:
         return [i.code for i in self.indicators]
 
+    @property
+    def context_codes(self) -> set[str]:
+        """Codes of all-children figures shown beside another indicator (its `context`)."""
+        return {i.context for i in self.indicators if i.context}
+
     def get(self, code: str) -> Indicator:
         try:
             return self._by_code[code]
@@ -330,6 +335,28 @@ def _item_lines(text: str) -> list[int]:
         if key.value == "indicators" and isinstance(value, yaml.SequenceNode):
             return [item.start_mark.line + 1 for item in value.value]
     return []
+
+
+def _context_problems(indicators: list[Indicator]) -> list[str]:
+    """`context` names the all-children indicator shown beside this one: a figure loaded like
+    any other (with its area, year and source), never a sentence carrying a number."""
+    by_code = {i.code: i for i in indicators}
+    out = []
+    for ind in indicators:
+        if ind.context is None:
+            continue
+        other = by_code.get(ind.context)
+        if other is None:
+            out.append(f"indicator {ind.code}: context {ind.context!r} must be the code of the "
+                       "indicator holding the all-children figure (figures are data, not text "
+                       "in the catalogue)")
+        elif other.unit != ind.unit:
+            out.append(f"indicator {ind.code}: context {other.code} is in {other.unit}, "
+                       f"not {ind.unit}, so the two cannot be shown side by side")
+        elif other.context is not None or other.polarity != "none":
+            out.append(f"indicator {ind.code}: context {other.code} must be context only "
+                       "(polarity none) with no context of its own")
+    return out
 
 
 def _is_number(x: Any) -> bool:
@@ -573,8 +600,11 @@ def _parse(path: Path) -> Catalogue:
             )
         )
 
+    problems += _context_problems(indicators)
     if problems:
         raise CatalogueError(path, problems)
+    # An all-children figure is shown beside the indicator it is the context of, not alone.
+    beside = {i.context for i in indicators if i.context}
 
     sections = [
         Section(
@@ -582,7 +612,7 @@ def _parse(path: Path) -> Catalogue:
             slug=s["slug"],
             title=s["title"],
             summary=s["summary"],
-            indicators=tuple(i for i in indicators if i.section == s["id"]),
+            indicators=tuple(i for i in indicators if i.section == s["id"] and i.code not in beside),
         )
         for s in section_rows
     ]

@@ -323,7 +323,21 @@ class Warehouse:
         out["sparkline"] = spark
         out["first_reported"] = self._revised_periods(as_at).get(
             (code, out.pop("_period_end", None)))
+        out["all_children"] = self._all_children(ind, as_at)
         return out
+
+    def _all_children(self, ind, as_at: date) -> dict | None:
+        """The same measure for all children in the area (the catalogue's `context` indicator)
+        as loaded for our area up to as_at: {code, title, year, value, source}; None when the
+        indicator has none or none is loaded (never a figure from the catalogue's text)."""
+        if not ind.context:
+            return None
+        s = self.summary(ind.context, as_at)
+        if s["value"] is None:
+            return None
+        other = self.catalogue.get(ind.context)
+        return {"code": other.code, "title": other.title, "year": s["period"],
+                "value": s["value"], "source": other.source}
 
     def scorecard(self, as_at=None) -> list[dict]:
         as_at = self.resolve_as_at(as_at)

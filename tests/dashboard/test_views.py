@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pipelines.core.catalogue import load_catalogue
-from webapp.views import breakdown_rows, breakdown_summary, context_figure, for_scorecard
+from webapp.views import all_children_text, breakdown_rows, breakdown_summary, for_scorecard
 
 CAT = load_catalogue()
 
@@ -18,12 +18,12 @@ def _frame(rows):
                                        "numerator", "denominator", "missing_reason"])
 
 
-def test_context_figure_reads_the_all_children_number():
-    assert context_figure("All children in the area, 2016: 53%.") == 53.0
-    assert context_figure("All children in the area, 2016: -0.13.") == -0.13
-    assert context_figure("All children in the area, 2016: 47.7.") == 47.7
-    assert context_figure("Children are 23.0% of the area's whole population (ONS).") is None
-    assert context_figure(None) is None
+def test_all_children_figure_says_its_year_and_source():
+    ind = load_catalogue().get("KS2_RWM_PCT")
+    loaded = {"code": "ALL_PUPILS_KS2_RWM_PCT", "title": "All pupils", "year": "2016",
+              "value": 53.0, "source": "DfE KS2 statistics"}
+    assert all_children_text(ind, loaded) == "53% (2016; DfE KS2 statistics)"
+    assert all_children_text(ind, None) is None  # not loaded: nothing shown, never a guess
 
 
 def test_breakdown_rows_newest_first_with_fractions_and_gaps():

@@ -66,6 +66,7 @@ def test_every_indicator_of_the_contract_has_sample_figures():
     seen |= set(_read("comparators_handkeyed.csv").indicator)
     seen |= set(_read("comparators_ees.csv").columns)
     seen |= set(_read("template_monthly_extract.csv").indicator_code)
+    seen |= set(_read("all_children_synthetic.csv").indicator)
     assert codes - seen == set()
     # The adoption measures come from the child records, which must be there.
     assert len(_read("adoption_records.csv")) > 200

@@ -12,7 +12,8 @@ from pipelines.plan_uploads import import_plan_file
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 # Comparators first, then the local months, then the adoption records (their computed
 # indicators run up to the latest local month).
-SAMPLE_FILES = ["comparators_handkeyed.csv", "comparators_ees.csv", "local_monthly_long.csv",
+SAMPLE_FILES = ["comparators_handkeyed.csv", "comparators_ees.csv", "all_children_synthetic.csv",
+                "local_monthly_long.csv",
                 "local_latest_month_wide.csv", "adoption_records.csv"]
 
 

@@ -89,12 +89,14 @@ SPECS: tuple[Spec, ...] = (
     Spec("CLA_BME_PCT", "% of looked-after children from black and minority ethnic backgrounds", "percent", "M"),
     Spec("PLACED_20_MILES_PCT", "% placed more than 20 miles from home", "percent", "M"),
     Spec("PLACED_INHOUSE_FOSTER_PCT", "% placed with the council's own (in-house) foster carers", "percent", "M"),
+    Spec("FOSTERED_INHOUSE_PCT", "% of fostered children placed with the council's own foster carers", "percent", "M"),
     Spec("PLACEMENT_TYPE", "Looked-after children by placement type", "count", "M", (),
          (("placement_type", PLACEMENT_TYPES),)),
     Spec("STABILITY_FEWER_3_PCT", "% with fewer than 3 placements in the last 12 months", "percent", "M", _WSE),
     Spec("STABILITY_LONG_TERM_PCT", "% of under-16s looked after 2.5 years or more in the same placement 2 years or more, or placed for adoption", "percent", "M", _WSE),
     Spec("KNOWN_30_DAYS_PCT", "% known to children's services in the 30 days before becoming looked after", "percent", "M"),
     Spec("ASYLUM_PCT", "% of looked-after children who are asylum seekers", "percent", "M"),
+    Spec("UASC_NUMBER", "Unaccompanied asylum-seeking children looked after", "count", "M"),
     Spec("HOMES_GOOD_OUTSTANDING_PCT", "% of children in children's homes whose home is rated good or outstanding by Ofsted", "percent", "M", (),
          (("ofsted_rating", OFSTED_RATINGS),)),
     Spec("ASSESSMENTS_UP_TO_DATE_PCT", "% with an assessment authorised in the last six months", "percent", "M"),
@@ -301,6 +303,15 @@ def _build_monthly(rng: random.Random) -> _Monthly:
         put("PLACEMENT_TYPE", [(str(pl[k]), None, None) for pl in placements], "placement_type", k)
     inhouse = [pl["in_house_foster"] for pl in placements]
     put("PLACED_INHOUSE_FOSTER_PCT", pct_obs(inhouse, cla))
+    # Of fostered children (in-house and agency), those with the council's own carers.
+    put("FOSTERED_INHOUSE_PCT", pct_obs(inhouse, [pl["in_house_foster"] + pl["agency_foster"]
+                                                  for pl in placements]))
+    # Unaccompanied children among the asylum seekers. A generator of its own, so adding
+    # this figure left every earlier figure of the sample unchanged.
+    extra = random.Random(SEED + 12)
+    asylum = [num for _, num, _ in obs[("ASYLUM_PCT", "", "")]]
+    put("UASC_NUMBER", [(str(min(a, round(a * extra.uniform(0.6, 0.85)))), None, None)
+                        for a in asylum])
 
     # Long-term stability: cohort of under-16s looked after 2.5 years or more.
     lt_den = [round(v) for v in _series(rng, n, 196, trend=2, sd=3, ar=0.9)]
@@ -575,6 +586,43 @@ def _build_comparators(rng: random.Random, monthly: _Monthly,
     return out
 
 
+# --------------------------------------------------------------------------- all children
+
+# Synthetic figures for ALL children in Sample Borough (the catalogue's `context` indicators),
+# written to their own file, which says in its last row that they are made up.
+# code -> (years, base, change per year, noise, decimals, {year: shift})
+_ALL_CHILDREN: dict[str, tuple[str, float, float, float, int, dict[int, float]]] = {
+    "POP_0_17_SHARE_PCT": ("calendar", 22.4, 0.05, 0.05, 1, {}),
+    "ALL_CHILDREN_FEMALE_PCT": ("calendar", 48.8, 0.0, 0.05, 1, {}),
+    "ALL_CHILDREN_BME_PCT": ("calendar", 37.5, 0.5, 0.1, 1, {}),
+    "ALL_PUPILS_KS2_RWM_PCT": ("academic", 59.0, 0.3, 0.8, 0, {}),
+    "ALL_PUPILS_KS2_READING_PCT": ("academic", 72.0, 0.3, 0.8, 0, {}),
+    "ALL_PUPILS_KS2_WRITING_PCT": ("academic", 69.0, 0.3, 0.8, 0, {}),
+    "ALL_PUPILS_KS2_MATHS_PCT": ("academic", 71.0, 0.4, 0.8, 0, {}),
+    "ALL_PUPILS_KS4_ENG_MATHS_PCT": ("academic", 61.0, 0.2, 0.6, 1, {}),
+    "ALL_PUPILS_KS4_ATTAINMENT8": ("academic", 45.5, 0.1, 0.3, 1, {}),
+    "ALL_PUPILS_KS4_PROGRESS8": ("academic", -0.06, 0.0, 0.03, 2, {}),
+    "ALL_CHILDREN_DENTIST_PCT": ("financial", 59.0, 0.3, 0.8, 0, {2020: -24.0, 2021: -14.0, 2022: -5.0}),
+}
+ALL_CHILDREN_NOTE = (f"Synthetic: made-up figures for all children in {AUTHORITY_NAME}, "
+                     "not published statistics")
+
+
+def _all_children_text() -> str:
+    rng = random.Random(SEED + 3)  # a generator of its own: the other files are unchanged
+    rows = []
+    for code, (kind, base, per_year, sd, places, shape) in _ALL_CHILDREN.items():
+        years = POP_YEARS if kind == "calendar" else ACADEMIC_YEARS if kind == "academic" else \
+            range(FIRST_FY, LAST_FY + 1)
+        for i, y in enumerate(years):
+            v = base + per_year * i + shape.get(y, 0.0) + rng.gauss(0, sd)
+            label = _fy_label(y) if kind == "financial" else str(y)
+            symbol = _not_published(code.replace("ALL_PUPILS_", ""), y) if kind == "academic" else None
+            rows.append([code, label, AUTHORITY_NAME, symbol or _round_text(v, places)])
+    rows.append([ALL_CHILDREN_NOTE, "", "", ""])
+    return _csv_text(("indicator", "year", "area", "value"), rows)
+
+
 # --------------------------------------------------------------------------- file texts
 
 LONG_COLUMNS = ("indicator_code", "period", *BREAKDOWN_DIMS, "value", "numerator", "denominator", "status")
@@ -702,6 +750,7 @@ double as examples of the layouts `lacdash ingest` reads. Latest month: October 
 | `local_latest_month_wide.csv` | The same totals for the last six months as a spreadsheet keeps them: one row per indicator, one column per month (`May-26` ... `Oct-26`). |
 | `comparators_handkeyed.csv` | Hand-keyed annual figures (`indicator,year,area,value`): {AUTHORITY_NAME}'s own published figure and the West Midlands, statistical-neighbour and England figures; financial years `2019-20` to `2025-26`, academic years `2019` to `2025` (KS2, KS4, absence) and mid-year population estimates `2019` to `2025`. `x` and `z` are DfE symbols for figures that were not published (KS2/KS4 2020 and 2021; Progress 8 2025). |
 | `comparators_ees.csv` | The West Midlands and England figures for CLA_RATE, STABILITY_FEWER_3_PCT and CL_EET_PCT in the DfE open-data (Explore Education Statistics) layout, whole-number percentages, 2018-19 to 2025-26, with the symbols `x` (not available) and `c` (suppressed). |
+| `all_children_synthetic.csv` | Made-up figures for **all** children in {AUTHORITY_NAME} (hand-keyed layout), shown beside the looked-after children's: female and BME shares and children's share of the population (`2019` to `2025`), all pupils' KS2 and KS4 results (academic years, `x`/`z` where not published), children seen by a dentist in 24 months (`2019-20` to `2025-26`). Its last row says they are synthetic. |
 | `adoption_records.csv` | One row per child adopted between April 2020 and October 2026 (pseudonymous ids `SB-0001` ...), plus a few children still waiting (no adoption order). `adopted_by_foster_carers` is `Y` or `N`. The A1, A2 and A10 scorecard measures and ADOPTIONS_NUMBER are computed from these. |
 | `template_monthly_extract.csv` | A blank long extract for November 2026 to fill in: every monthly indicator and breakdown with the period filled in. |
 """
@@ -732,6 +781,7 @@ def sample_texts() -> dict[str, str]:
         "local_latest_month_wide.csv": _wide_text(monthly, titles),
         "comparators_handkeyed.csv": _handkeyed_text(comp),
         "comparators_ees.csv": _ees_text(comp),
+        "all_children_synthetic.csv": _all_children_text(),
         "adoption_records.csv": _csv_text(ADOPTION_COLUMNS, _adoption_rows(kids)),
         "template_monthly_extract.csv": make_template(catalogue, next_month),
         "README.md": README,
