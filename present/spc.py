@@ -7,6 +7,7 @@ words need); `spc_json` keeps exactly the contract keys. Months with no figure a
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pipelines.measures import spc
@@ -42,15 +43,16 @@ def _ym(d) -> str:
     return pd.Timestamp(d).strftime("%Y-%m")
 
 
-def choose_chart(ind, frame: pd.DataFrame) -> str:
+def choose_chart(ind, numerators, denominators) -> str:
     """'pprime' for a percentage with numerators and denominators at every point whose
     denominators are small or vary; 'xmr' otherwise (Making Data Count's default)."""
-    if ind.unit != "percent" or frame.empty:
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    if ind.unit != "percent" or len(den) == 0:
         return "xmr"
-    den = frame["denominator"]
-    if den.isna().any() or frame["numerator"].isna().any() or (den <= 0).any():
+    if np.isnan(den).any() or np.isnan(num).any() or (den <= 0).any():
         return "xmr"
-    small = any(ind.is_small_cohort(d) for d in den)
+    small = ind.is_small_cohort(den.min())
     return "pprime" if small or den.max() >= PPRIME_SPREAD * den.min() else "xmr"
 
 
@@ -76,7 +78,7 @@ def spc_view(wh, code: str, as_at=None, chart: str | None = None) -> dict:
         out["notes"].append(f"{len(gaps)} month{'s' if len(gaps) != 1 else ''} with no figure "
                             "left out: " + ", ".join(gaps["period_label"].astype(str)))
     frame = frame[frame["value"].notna()].reset_index(drop=True)
-    chart = chart or choose_chart(ind, frame)
+    chart = chart or choose_chart(ind, frame["numerator"], frame["denominator"])
     if chart not in CHARTS:
         raise ValueError(f"chart must be one of {', '.join(CHARTS)}")
     if chart == "pprime" and len(frame) and (
@@ -115,15 +117,17 @@ def spc_view(wh, code: str, as_at=None, chart: str | None = None) -> dict:
     out["variation"], out["assurance"] = r.variation, r.assurance
     values = frame["value"].astype(float).tolist() if chart == "xmr" else [
         float(v) for v in (frame["numerator"] / frame["denominator"] * 100)]
-    for i, row in frame.iterrows():
-        out["points"].append({"period": _ym(row["period_end"]), "value": values[i],
+    rules = r.rules
+    labels = frame["period_label"].astype(str).tolist()
+    nums, dens = frame["numerator"].tolist(), frame["denominator"].tolist()
+    for i, end in enumerate(ends):
+        out["points"].append({"period": _ym(end), "value": values[i],
                               "special_cause": r.kinds[i] != "common_cause",
-                              "rules": list(r.rules[i])})
+                              "rules": rules[i]})
     out["limits"] = [{"mean": r.mean[i], "upper": r.upper[i], "lower": r.lower[i],
                       "group": r.group[i], "kind": r.kinds[i], "type": r.point_types[i],
-                      "label": str(frame["period_label"].iloc[i]),
-                      "numerator": _n(frame["numerator"].iloc[i]),
-                      "denominator": _n(frame["denominator"].iloc[i])}
+                      "label": labels[i], "numerator": _n(nums[i]),
+                      "denominator": _n(dens[i])}
                      for i in range(len(frame))]
     return out
 

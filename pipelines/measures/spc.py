@@ -29,7 +29,6 @@ p-bar +/- 3 sigma_z sqrt(p-bar(1 - p-bar)/n_i), held within 0 to 100%.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,104 +45,139 @@ DIRECTIONS = {"up": 1, "down": -1, "none": 0}   # catalogue polarity -> improvem
 
 
 # ---------------------------------------------------------------- the rules (as in the R code)
+#
+# Every rule works on one long array holding many series at once: `seg` numbers the runs of
+# points that are charted together (one series, or one baseline group of it, in order), so
+# a window of points counts only when it lies inside one run. The whole national warehouse
+# is then a few dozen numpy operations (bench/bench_spc.py); one chart is the same code with
+# one run. The single-series functions below are the R functions' exact counterparts.
 
-def seven_point_one_side_mean(rel: np.ndarray) -> np.ndarray:
+def _seg(n: int, seg=None) -> np.ndarray:
+    return np.zeros(n, dtype=np.int64) if seg is None else np.asarray(seg)
+
+
+def _same(seg: np.ndarray, k: int) -> np.ndarray:
+    """For each window of k points starting at i: do all lie in one run? (runs are contiguous)"""
+    return seg[k - 1:] == seg[:len(seg) - k + 1]
+
+
+def seven_point_one_side_mean(rel, seg=None) -> np.ndarray:
     """1 where a point ends a run of 7 strictly on one side of the mean (0 on the mean)."""
     rel = np.asarray(rel, dtype=float)
-    out = np.zeros(len(rel))
-    for i in range(RUN - 1, len(rel)):
-        w = rel[i - RUN + 1:i + 1]
-        if rel[i] != 0 and np.all(w == rel[i]):
-            out[i] = 1
+    n, out = len(rel), np.zeros(len(rel))
+    if n >= RUN:
+        seg = _seg(n, seg)
+        w = np.lib.stride_tricks.sliding_window_view(rel, RUN)
+        last = rel[RUN - 1:]
+        out[RUN - 1:] = (last != 0) & (w == last[:, None]).all(axis=1) & _same(seg, RUN)
     return out
 
 
-def part_of_seven(ends: np.ndarray) -> np.ndarray:
+def part_of_seven(ends, seg=None) -> np.ndarray:
     """1 for every point of a 7-point run, given where runs end (`ptd_part_of_seven_trend`)."""
-    ends = np.asarray(ends, dtype=float)
+    ends = np.abs(np.asarray(ends, dtype=float)) == 1
     n = len(ends)
-    out = np.zeros(n)
-    for i in range(n):
-        if np.any(np.abs(ends[i:i + RUN]) == 1):
-            out[i] = 1
-    return out
+    seg = _seg(n, seg)
+    out = ends.copy()
+    for o in range(1, RUN):
+        out[:n - o] |= ends[o:] & (seg[o:] == seg[:n - o])
+    return out.astype(float)
 
 
-def seven_point_trend(y: np.ndarray) -> np.ndarray:
+def _steps(y: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """sign(y[i+1] - y[i]) inside a run; 0 across runs (so nothing spans two runs)."""
+    d = np.sign(np.diff(y))
+    return np.where(seg[1:] == seg[:-1], d, 0.0)
+
+
+def seven_point_trend(y, seg=None) -> np.ndarray:
     """1 / -1 where a point ends 7 points each strictly above / below the one before."""
     y = np.asarray(y, dtype=float)
-    out = np.zeros(len(y))
-    for i in range(RUN - 1, len(y)):
-        d = np.sign(np.diff(y[i - RUN + 1:i + 1]))
-        if np.all(d == 1):
-            out[i] = 1
-        elif np.all(d == -1):
-            out[i] = -1
+    n, out = len(y), np.zeros(len(y))
+    if n >= RUN:
+        d = np.lib.stride_tricks.sliding_window_view(_steps(y, _seg(n, seg)), RUN - 1)
+        out[RUN - 1:] = np.where((d == 1).all(axis=1), 1.0, np.where((d == -1).all(axis=1), -1.0, 0.0))
     return out
 
 
-def two_in_three(close: np.ndarray, rel: np.ndarray) -> np.ndarray:
+def two_in_three(close, rel, seg=None) -> np.ndarray:
     """1 for each point in a window of three with at least two close to a limit and all three
-    on the same side of the mean (`ptd_two_in_three`)."""
+    on the same side of the mean (`ptd_two_in_three`; a window reaching past either end has
+    a zero in it, so only whole windows count)."""
     close = np.asarray(close, dtype=float)
     rel = np.asarray(rel, dtype=float)
-    n = len(close)
-    vp = np.concatenate([[0, 0], close, [0, 0]])
-    rp = np.concatenate([[0, 0], rel, [0, 0]])
-    out = np.zeros(n)
-    for i in range(n):
-        for s in (i, i + 1, i + 2):
-            if vp[s:s + 3].sum() >= 2 and abs(rp[s:s + 3].sum()) == 3:
-                out[i] = 1
-                break
-    return out
+    n, out = len(close), np.zeros(len(close), dtype=bool)
+    if n >= 3:
+        seg = _seg(n, seg)
+        c = close[:-2] + close[1:-1] + close[2:]
+        r = rel[:-2] + rel[1:-1] + rel[2:]
+        ok = (c >= 2) & (np.abs(r) == 3) & _same(seg, 3)
+        out[:-2] |= ok
+        out[1:-1] |= ok
+        out[2:] |= ok
+    return out.astype(float)
 
 
-def part_of_two_in_three(flags: np.ndarray, close: np.ndarray) -> np.ndarray:
+def part_of_two_in_three(flags, close) -> np.ndarray:
     """Only the points that are themselves close to a limit count (`ptd_part_of_two_in_three`)."""
     return ((np.asarray(flags) == 1) & (np.abs(np.asarray(close, dtype=float)) == 1)).astype(float)
+
+
+KINDS = np.array(["common_cause", "above_limit", "below_limit", "trend_up", "trend_down",
+                  "two_of_three_above", "two_of_three_below", "shift_above", "shift_below"])
+_HIGH = {"above_limit", "trend_up", "two_of_three_above", "shift_above"}
+
+
+def _kind_codes(y, rel, outside, part_trend, part_two, part_shift, seg) -> np.ndarray:
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    rel = np.asarray(rel, dtype=float)
+    part_trend = np.asarray(part_trend) != 0
+    if n > 1:
+        d = _steps(y, seg)
+        nxt = np.concatenate([part_trend[1:] & (seg[1:] == seg[:-1]), [False]])
+        after = np.concatenate([d, [0.0]])
+        before = np.concatenate([[0.0], d])
+        # a point in a trend takes the direction of the step after it when the next point
+        # is in the trend too, else of the step before it (as the R code does)
+        trend_up = np.where(nxt & part_trend, after, before) == 1
+    else:
+        trend_up = np.zeros(n, dtype=bool)
+    above = rel > 0
+    return np.select(
+        [np.asarray(outside) != 0, part_trend, np.asarray(part_two) != 0,
+         np.asarray(part_shift) != 0],
+        [np.where(rel == 1, 1, 2), np.where(trend_up, 3, 4), np.where(above, 5, 6),
+         np.where(above, 7, 8)], 0)
 
 
 def special_cause_types(y, rel, outside, part_trend, part_two, part_shift) -> list[str]:
     """Each point's type, by precedence: outside limits, trend, two of three, shift.
 
-    Returns one of 'above_limit', 'below_limit', 'trend_up', 'trend_down', 'two_of_three_above',
+    One of 'above_limit', 'below_limit', 'trend_up', 'trend_down', 'two_of_three_above',
     'two_of_three_below', 'shift_above', 'shift_below', 'common_cause'.
     """
-    y = np.asarray(y, dtype=float)
-    n = len(y)
-    sdy = np.sign(np.diff(y))
-    # a point in a trend takes the direction of the step after it when the next point is in
-    # the trend too, else of the step before it (as the R code does)
-    nxt = np.concatenate([part_trend[1:], [0]]) if n else np.zeros(0)
-    after = np.concatenate([sdy, sdy[-1:]]) if n > 1 else np.zeros(n)
-    before = np.concatenate([[0], sdy]) if n else np.zeros(0)
-    trend_dir = np.where((nxt != 0) & (np.asarray(part_trend) != 0), after, before)
-    out = []
-    for i in range(n):
-        side = "above" if rel[i] > 0 else "below"
-        if outside[i]:
-            out.append("above_limit" if rel[i] == 1 else "below_limit")
-        elif part_trend[i]:
-            out.append("trend_up" if trend_dir[i] == 1 else "trend_down")
-        elif part_two[i]:
-            out.append(f"two_of_three_{side}")
-        elif part_shift[i]:
-            out.append(f"shift_{side}")
-        else:
-            out.append("common_cause")
-    return out
+    n = len(np.asarray(y))
+    return KINDS[_kind_codes(y, rel, outside, part_trend, part_two, part_shift,
+                             _seg(n))].tolist()
+
+
+TYPES = np.array(["common_cause", "special_cause_improvement", "special_cause_concern",
+                  "special_cause_neutral_high", "special_cause_neutral_low"])
+
+
+def _type_codes(kind_codes: np.ndarray, direction) -> np.ndarray:
+    v = np.where(kind_codes == 0, 0, np.where(np.isin(kind_codes, (1, 3, 5, 7)), 1, -1))
+    direction = np.broadcast_to(np.asarray(direction), v.shape)
+    return np.select([v == 0, direction == 0, v * direction > 0],
+                     [0, np.where(v > 0, 3, 4), 1], 2)
 
 
 def point_type(kind: str, direction: int) -> str:
     """'common_cause', 'special_cause_improvement', 'special_cause_concern' or (neutral
     indicators) 'special_cause_neutral_high' / 'special_cause_neutral_low'."""
-    if kind == "common_cause":
-        return "common_cause"
-    v = 1 if kind.endswith(("above", "_up", "above_limit")) else -1
-    if direction == 0:
-        return "special_cause_neutral_high" if v > 0 else "special_cause_neutral_low"
-    return "special_cause_improvement" if v * direction > 0 else "special_cause_concern"
+    code = int(np.flatnonzero(KINDS == kind)[0])
+    return str(TYPES[_type_codes(np.array([code]), direction)[0]])
 
 
 def assurance_type(target, lower, upper, direction: int) -> str | None:
@@ -165,7 +199,112 @@ VARIATION = {"common_cause": "common_cause",
              "special_cause_neutral_low": "special_cause_neither"}
 
 
-# ---------------------------------------------------------------- charts
+# ---------------------------------------------------------------- many charts at once
+
+def _per_run(seg: np.ndarray, values: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
+    """Mean of `values` where `mask`, per run (NaN for a run with none)."""
+    cnt = np.bincount(seg, weights=mask.astype(float), minlength=size)
+    tot = np.bincount(seg, weights=np.where(mask, values, 0.0), minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cnt > 0, tot / np.where(cnt > 0, cnt, 1), np.nan)
+
+
+def _mean_mr(x: np.ndarray, seg: np.ndarray, base: np.ndarray, size: int, screen: bool):
+    """Mean moving range per run over the baseline points; with screening, moving ranges of
+    3.267 x the mean or more left out and the mean taken again."""
+    n = len(x)
+    mr = np.zeros(n)
+    ok = np.zeros(n, dtype=bool)
+    if n > 1:
+        mr[1:] = np.abs(np.diff(x))
+        ok[1:] = (seg[1:] == seg[:-1]) & base[1:] & base[:-1]
+    amr = _per_run(seg, mr, ok, size)
+    if screen:
+        with np.errstate(invalid="ignore"):
+            ok = ok & (mr < MR_SCREEN * amr[seg])
+        amr = _per_run(seg, mr, ok, size)
+    return amr
+
+
+@dataclass
+class Batch:
+    """Per point (numpy arrays over the long array): limits, kind and type codes, flags."""
+    y: np.ndarray
+    seg: np.ndarray
+    mean: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    lower_close: np.ndarray
+    upper_close: np.ndarray
+    charted: np.ndarray          # the point's run has enough points for limits
+    kind: np.ndarray             # codes into KINDS
+    type: np.ndarray             # codes into TYPES
+    flags: dict                  # rule name -> bool array
+
+
+def batch(values, seg, *, direction=1, chart: str = "xmr", numerators=None,
+          denominators=None, fix_after_n_points: int | None = None,
+          screen_outliers: bool = True, min_points: int = MIN_POINTS) -> Batch:
+    """SPC of many runs at once. `seg`: a run number per point, non-decreasing (each run is
+    one chart's baseline group, its points in time order); `direction` per point or one
+    for all. For `chart="pprime"` pass numerators and denominators (values are ignored)."""
+    seg = np.asarray(seg, dtype=np.int64)
+    n = len(seg)
+    if n and np.any(np.diff(seg) < 0):
+        raise ValueError("runs must be in order")
+    size = int(seg.max()) + 1 if n else 0
+    starts = np.searchsorted(seg, np.arange(size))
+    pos = np.arange(n) - starts[seg] if n else np.zeros(0, dtype=np.int64)
+    count = np.bincount(seg, minlength=size) if n else np.zeros(0, dtype=np.int64)
+    base = pos < fix_after_n_points if fix_after_n_points else np.ones(n, dtype=bool)
+    if chart == "xmr":
+        y = np.asarray(values, dtype=float)
+        if np.isnan(y).any():
+            raise ValueError("SPC needs the points that have values: leave missing months out")
+        centre = _per_run(seg, y, base, size)[seg]
+        amr = _mean_mr(y, seg, base, size, screen_outliers)[seg]
+        lower, upper = centre - LIMIT * amr, centre + LIMIT * amr
+        lower_close, upper_close = centre - LIMIT_CLOSE * amr, centre + LIMIT_CLOSE * amr
+    elif chart == "pprime":
+        num = np.asarray(numerators, dtype=float)
+        den = np.asarray(denominators, dtype=float)
+        if np.isnan(num).any() or np.isnan(den).any() or (den <= 0).any():
+            raise ValueError("a p' chart needs a numerator and a positive denominator at "
+                             "every point")
+        p = num / den
+        wsum = np.bincount(seg, weights=np.where(base, num, 0.0), minlength=size)
+        dsum = np.bincount(seg, weights=np.where(base, den, 0.0), minlength=size)
+        pbar = (wsum / np.where(dsum > 0, dsum, 1))[seg]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(pbar * (1 - pbar) / den)
+            z = np.where(sd > 0, (p - pbar) / sd, 0.0)
+        sz = np.nan_to_num(_mean_mr(z, seg, base, size, screen_outliers)[seg] / D2)
+        sig = sd * sz
+        y, centre = p * 100, pbar * 100
+        lower, upper = (np.clip(pbar - 3 * sig, 0, 1) * 100, np.clip(pbar + 3 * sig, 0, 1) * 100)
+        lower_close = np.clip(pbar - 2 * sig, 0, 1) * 100
+        upper_close = np.clip(pbar + 2 * sig, 0, 1) * 100
+    else:
+        raise ValueError(f"unknown chart {chart!r}")
+    charted = (count[seg] >= min_points) & ~np.isnan(centre) if n else np.zeros(0, dtype=bool)
+    for a in (centre, lower, upper, lower_close, upper_close):
+        a[~charted] = np.nan
+    with np.errstate(invalid="ignore"):
+        rel = np.where(charted, np.sign(y - centre), 0.0)
+        outside = charted & ((y > upper) | (y < lower))
+        close = charted & ~outside & ((y < lower_close) | (y > upper_close))
+    p_trend = (part_of_seven(seven_point_trend(y, seg), seg) != 0) & charted
+    p_two = (part_of_two_in_three(two_in_three(close, rel, seg), close) != 0) & charted
+    p_shift = (part_of_seven(seven_point_one_side_mean(rel, seg), seg) != 0) & charted
+    kind = _kind_codes(y, rel, outside, p_trend, p_two, p_shift, seg)
+    return Batch(y=y, seg=seg, mean=centre, lower=lower, upper=upper,
+                 lower_close=lower_close, upper_close=upper_close, charted=charted,
+                 kind=kind, type=_type_codes(kind, direction),
+                 flags={"outside_limits": outside, "trend": p_trend, "two_of_three": p_two,
+                        "shift": p_shift})
+
+
+# ---------------------------------------------------------------- one chart
 
 @dataclass
 class SPCResult:
@@ -180,13 +319,19 @@ class SPCResult:
     upper_close: list
     group: list
     kinds: list                      # special_cause_types() per point
-    rules: list                      # per point: every rule that fires, in RULES order
     point_types: list
     baseline: tuple                  # (first, last) index of the latest group's baseline
     enough_points: bool              # the latest group has MIN_POINTS or more
     variation: str | None
     assurance: str | None
     notes: list = field(default_factory=list)
+    flags: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def rules(self) -> list[list[str]]:
+        """Per point: every rule that fires, in RULES (precedence) order."""
+        cols = [self.flags[r] for r in RULES]
+        return [[r for r, f in zip(RULES, fired) if f] for fired in zip(*cols)]
 
     @property
     def special_cause(self) -> list[bool]:
@@ -194,83 +339,45 @@ class SPCResult:
 
 
 def _groups(n: int, rebase_at) -> np.ndarray:
-    g = np.zeros(n, dtype=int)
+    g = np.zeros(n, dtype=np.int64)
     for i in sorted(set(int(i) for i in rebase_at or [])):
         if 0 < i < n:
             g[i:] += 1
     return g
 
 
-def _mean_mr(x: np.ndarray, screen: bool) -> float:
-    mr = np.abs(np.diff(x))
-    mr = mr[~np.isnan(mr)]
-    if len(mr) == 0:
-        return math.nan
-    amr = mr.mean()
-    if screen:
-        mr = mr[mr < MR_SCREEN * amr]
-        amr = mr.mean() if len(mr) else math.nan
-    return float(amr)
+def _l(a) -> list:
+    return [None if v != v else v for v in np.asarray(a, dtype=float).tolist()]
 
 
-def _rules_for(y, mean, lower, upper, lower_close, upper_close):
-    rel = np.sign(y - mean)
-    outside = (y > upper) | (y < lower)
-    close = ~outside & ((y < lower_close) | (y > upper_close))
-    ends = seven_point_trend(y)
-    p_trend = part_of_seven(ends)
-    p_two = part_of_two_in_three(two_in_three(close, rel), close)
-    p_shift = part_of_seven(seven_point_one_side_mean(rel))
-    kinds = special_cause_types(y, rel, outside, p_trend, p_two, p_shift)
-    rules = []
-    for i in range(len(y)):
-        fired = {"outside_limits": bool(outside[i]), "trend": bool(p_trend[i]),
-                 "two_of_three": bool(p_two[i]), "shift": bool(p_shift[i])}
-        rules.append([r for r in RULES if fired[r]])
-    return kinds, rules
-
-
-def _finish(chart, y, groups, mean, lower, upper, lower_close, upper_close, direction,
-            target, fix_after_n_points, min_points, notes) -> SPCResult:
-    n = len(y)
-    kinds, rules, types = ["common_cause"] * n, [[] for _ in range(n)], ["common_cause"] * n
-    counts = {}
-    for g in np.unique(groups):
-        idx = np.flatnonzero(groups == g)
-        counts[int(g)] = len(idx)
-        if len(idx) < min_points or np.isnan(mean[idx]).any():
-            lower[idx] = upper[idx] = lower_close[idx] = upper_close[idx] = np.nan
-            mean[idx] = np.nan
-            continue
-        k, r = _rules_for(y[idx], mean[idx], lower[idx], upper[idx], lower_close[idx],
-                          upper_close[idx])
-        for j, i in enumerate(idx):
-            kinds[i], rules[i], types[i] = k[j], r[j], point_type(k[j], direction)
+def _one(chart, values, numerators, denominators, rebase_at, fix_after_n_points,
+         screen_outliers, improvement_direction, target, min_points) -> SPCResult:
+    n = len(values if chart == "xmr" else numerators)
+    groups = _groups(n, rebase_at)
+    b = batch(values, groups, direction=improvement_direction, chart=chart,
+              numerators=numerators, denominators=denominators,
+              fix_after_n_points=fix_after_n_points, screen_outliers=screen_outliers,
+              min_points=min_points)
     last = np.flatnonzero(groups == groups[-1]) if n else np.array([], dtype=int)
-    enough = bool(n) and len(last) >= min_points
-    base_end = last[-1] if not fix_after_n_points else last[min(len(last), fix_after_n_points) - 1]
-    variation = VARIATION[types[-1]] if enough else None
-    assurance = (assurance_type(target, _f(lower[-1]), _f(upper[-1]), direction)
-                 if enough else None)
+    enough = bool(n) and len(last) >= min_points and bool(b.charted[-1])
+    base_end = (last[-1] if not fix_after_n_points
+                else last[min(len(last), fix_after_n_points) - 1]) if n else None
+    types = TYPES[b.type].tolist()
+    notes = []
     if n and not enough:
         since = " since the last step change" if groups[-1] > 0 else ""
         notes.append(f"{len(last)} point{'s' if len(last) != 1 else ''}{since}: "
                      f"SPC limits need at least {min_points}, so none are drawn")
-    return SPCResult(chart=chart, mean=_l(mean), lower=_l(lower), upper=_l(upper),
-                     lower_close=_l(lower_close), upper_close=_l(upper_close),
-                     group=[int(g) for g in groups], kinds=kinds, rules=rules,
-                     point_types=types,
-                     baseline=(int(last[0]), int(base_end)) if n else (None, None),
-                     enough_points=enough, variation=variation, assurance=assurance,
-                     notes=notes)
-
-
-def _f(v):
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-
-
-def _l(a) -> list:
-    return [_f(float(v)) for v in a]
+    lower, upper = _l(b.lower), _l(b.upper)
+    return SPCResult(
+        chart=chart, mean=_l(b.mean), lower=lower, upper=upper,
+        lower_close=_l(b.lower_close), upper_close=_l(b.upper_close),
+        group=groups.tolist(), kinds=KINDS[b.kind].tolist(), point_types=types,
+        baseline=(int(last[0]), int(base_end)) if n else (None, None),
+        enough_points=enough, variation=VARIATION[types[-1]] if enough else None,
+        assurance=(assurance_type(target, lower[-1], upper[-1], improvement_direction)
+                   if enough else None),
+        notes=notes, flags={k: v.tolist() for k, v in b.flags.items()})
 
 
 def xmr(values, *, rebase_at=(), fix_after_n_points: int | None = None,
@@ -279,48 +386,13 @@ def xmr(values, *, rebase_at=(), fix_after_n_points: int | None = None,
     """XmR chart of `values` (oldest first, no missing values). `rebase_at`: indexes of the
     points that start a new baseline (step changes). `improvement_direction`: 1 higher is
     better, -1 lower is better, 0 neutral."""
-    y = np.asarray(values, dtype=float)
-    if np.isnan(y).any():
-        raise ValueError("SPC needs the points that have values: leave missing months out")
-    n = len(y)
-    groups = _groups(n, rebase_at)
-    mean, amr = np.full(n, np.nan), np.full(n, np.nan)
-    for g in np.unique(groups):
-        idx = np.flatnonzero(groups == g)
-        base = y[idx][:fix_after_n_points] if fix_after_n_points else y[idx]
-        mean[idx] = base.mean()
-        amr[idx] = _mean_mr(base, screen_outliers)
-    return _finish("xmr", y, groups, mean, mean - LIMIT * amr, mean + LIMIT * amr,
-                   mean - LIMIT_CLOSE * amr, mean + LIMIT_CLOSE * amr,
-                   improvement_direction, target, fix_after_n_points, min_points, [])
+    return _one("xmr", values, None, None, rebase_at, fix_after_n_points, screen_outliers,
+                improvement_direction, target, min_points)
 
 
 def pprime(numerators, denominators, *, rebase_at=(), fix_after_n_points: int | None = None,
            screen_outliers: bool = True, improvement_direction: int = 1, target=None,
            min_points: int = MIN_POINTS) -> SPCResult:
     """Laney p' chart on the 0-100 scale from numerators and denominators (oldest first)."""
-    num = np.asarray(numerators, dtype=float)
-    den = np.asarray(denominators, dtype=float)
-    if np.isnan(num).any() or np.isnan(den).any() or (den <= 0).any():
-        raise ValueError("a p' chart needs a numerator and a positive denominator at every point")
-    n = len(num)
-    p = num / den
-    groups = _groups(n, rebase_at)
-    centre, sig = np.full(n, np.nan), np.full(n, np.nan)
-    for g in np.unique(groups):
-        idx = np.flatnonzero(groups == g)
-        b = idx[:fix_after_n_points] if fix_after_n_points else idx
-        pbar = num[b].sum() / den[b].sum()
-        sd = np.sqrt(pbar * (1 - pbar) / den[idx])
-        if pbar in (0.0, 1.0):
-            sz = 0.0
-        else:
-            z = (p[b] - pbar) / np.sqrt(pbar * (1 - pbar) / den[b])
-            sz = _mean_mr(z, screen_outliers) / D2
-        centre[idx] = pbar
-        sig[idx] = sd * sz
-    def clip(a):
-        return np.clip(a, 0, 1) * 100
-    return _finish("pprime", p * 100, groups, centre * 100, clip(centre - 3 * sig),
-                   clip(centre + 3 * sig), clip(centre - 2 * sig), clip(centre + 2 * sig),
-                   improvement_direction, target, fix_after_n_points, min_points, [])
+    return _one("pprime", None, numerators, denominators, rebase_at, fix_after_n_points,
+                screen_outliers, improvement_direction, target, min_points)
