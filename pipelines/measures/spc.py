@@ -79,7 +79,7 @@ def part_of_seven(ends, seg=None) -> np.ndarray:
     n = len(ends)
     seg = _seg(n, seg)
     out = ends.copy()
-    for o in range(1, RUN):
+    for o in range(1, min(RUN, n)):
         out[:n - o] |= ends[o:] & (seg[o:] == seg[:n - o])
     return out.astype(float)
 

@@ -76,3 +76,24 @@ def test_pprime_limits_are_wider_where_the_denominator_is_smaller_and_stay_in_0_
 def test_missing_values_are_refused_not_filled():
     with pytest.raises(ValueError, match="missing"):
         spc.xmr(FLAT + [float("nan")])
+
+
+def test_short_series_of_any_length_give_no_limits_and_no_error():
+    for n in range(0, 12):
+        r = spc.xmr(FLAT[:n])
+        assert r.variation is None and all(u is None for u in r.upper)
+        assert spc.pprime([5] * n, [10] * n).variation is None
+
+
+def test_many_series_at_once_give_what_each_gives_alone():
+    a = FLAT + [51, 51.5, 51, 51.5, 51, 51.5, 51]
+    b = [5, 7, 6, 9, 8, 10, 11, 12, 14, 13, 15, 30, 16]
+    c = FLAT[:5]
+    b_all = spc.batch(a + b + c, [0] * len(a) + [1] * len(b) + [2] * len(c),
+                      direction=[1] * len(a) + [-1] * len(b) + [0] * len(c))
+    for vals, sl, d in ((a, slice(0, len(a)), 1), (b, slice(len(a), len(a) + len(b)), -1),
+                        (c, slice(len(a) + len(b), None), 0)):
+        one = spc.xmr(vals, improvement_direction=d)
+        assert spc.KINDS[b_all.kind[sl]].tolist() == one.kinds
+        assert spc.TYPES[b_all.type[sl]].tolist() == one.point_types
+        assert [None if x != x else x for x in b_all.upper[sl].tolist()] == one.upper
