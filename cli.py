@@ -327,7 +327,7 @@ def cmd_export(args, config) -> int:
 
 def cmd_user(args, config) -> int:
     # The users file belongs to the web app's sign-in; this is how the first admin is made.
-    from webapp.auth import AuthError, auth_mode, set_user  # lazy: see _LAZY
+    from webapp.auth import AuthError, audit, auth_mode, set_user  # lazy: see _LAZY
     password = None
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -335,9 +335,12 @@ def cmd_user(args, config) -> int:
         import getpass as gp
         password = gp.getpass(f"Password for {args.name} (10 characters or more): ")
     try:
-        print(set_user(config, args.name, args.role, password))
+        what = set_user(config, args.name, args.role, password)
     except AuthError as exc:
         raise UsageError(str(exc)) from None
+    # every user change is in the audit log, as the admin page's are
+    audit(config, current_user(), "user change", f"{what} (lacdash user)")
+    print(what)
     return 0
 
 

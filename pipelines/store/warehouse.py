@@ -221,11 +221,20 @@ def _fsync_dir(d: Path):
         os.close(fd)
 
 
+def _remove_stale_copies(db: Path) -> None:
+    """Temp copies left by a writer that was killed before its swap. Only writers make them
+    and writers queue on the lock we hold, so every one found now is stale."""
+    for leftover in db.parent.glob(f".{db.name}.*.tmp*"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
 @contextlib.contextmanager
 def write_transaction(db: Path, *, catalogue=None, config=None):
     """Yield a read-write connection on a private copy; swap it in only on success."""
     db = Path(db)
     with _writer_lock(db):
+        _remove_stale_copies(db)
         fd, tmp = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
         os.close(fd)
         os.unlink(tmp)

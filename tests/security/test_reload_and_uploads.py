@@ -98,3 +98,18 @@ def test_the_checks_table_export_neutralises_formulas(config, server_for, dash_a
     cells = [c for row in csv.reader(io.StringIO(buf.getvalue())) for c in row]
     assert any("HYPERLINK" in c for c in cells)
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+
+
+def test_lacdash_user_changes_are_audited(make_config, capsys, monkeypatch):
+    import sys
+    config = make_config(mode="local", sample=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
+    assert main(["user", "kim", "--role", "editor", "--password-stdin",
+                 "--config", str(config.config_path)]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))  # no new password: role only
+    assert main(["user", "kim", "--role", "admin", "--password-stdin",
+                 "--config", str(config.config_path)]) == 0
+    log = Warehouse(config).audit_log()
+    changes = log[log.action == "user change"].detail.tolist()
+    assert changes == ["kim: role editor -> admin (lacdash user)",
+                       "added kim as editor (lacdash user)"]

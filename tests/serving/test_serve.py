@@ -43,7 +43,9 @@ def served(wolves_config, tmp_path):
     port = free_port()
     proc = subprocess.Popen([LACDASH, "serve", "--port", str(port), "--workers", "2",
                              "--config", cfg], stdout=open(tmp_path / "server.log", "w"),
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            # a real authority's key comes from the config or environment
+                            env=dict(os.environ, LACDASH_SECRET_KEY="test-serving-key"))
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
