@@ -317,6 +317,10 @@ def assign_years(tables: list[Table]) -> list:
         if t.year_end:
             continue
         hint = prefix_year.get(_name_stem(t.file_name))
+        if t.frame.empty:  # a table with no rows says nothing either way
+            t.year_end = hint or (max(by_year) if by_year else None)
+            t.year_reason = "no rows"
+            continue
         if t.date_year is not None:
             t.year_end = hint or t.date_year
             t.year_reason = ("like the episodes file named alike" if hint else
