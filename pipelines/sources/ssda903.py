@@ -399,7 +399,11 @@ def build_extract(tables: list[Table], *, today: date | None = None) -> Extract:
                f"{t.table} table read as {year_label(t.year_end)} ({t.year_reason})")
     eps_raw = _combine(tables, "episodes", ["CHILD", "DECOM"])
     years = sorted({t.year_end for t in tables if t.table == "episodes" and t.year_end})
-    episodes = stitch_episodes(eps_raw, years, quality)
+    present = {}
+    for t in tables:
+        if t.table == "episodes" and t.year_end:
+            present.setdefault(t.year_end, set()).update(t.frame["CHILD"])
+    episodes = stitch_episodes(eps_raw, years, quality, present)
     header = _combine(tables, "header", ["CHILD"])
     if header is None:
         header = pd.DataFrame({"CHILD": pd.Series([], dtype="str"),
@@ -434,7 +438,8 @@ def _or_empty(df, name) -> pd.DataFrame:
     return pd.DataFrame({**cols, "YEAR_END": pd.Series([], dtype="datetime64[us]")})
 
 
-def stitch_episodes(eps: pd.DataFrame | None, years: list[date], quality: list) -> pd.DataFrame:
+def stitch_episodes(eps: pd.DataFrame | None, years: list[date], quality: list,
+                    present: dict | None = None) -> pd.DataFrame:
     """One history per child from several years' episodes (liia-tools `fix_episodes` rules).
 
     - the same episode (CHILD, DECOM) in two files is one; the later file wins (done by
@@ -534,7 +539,9 @@ def stitch_episodes(eps: pd.DataFrame | None, years: list[date], quality: list) 
 
     # Gaps between years' files.
     if len(years) > 1:
-        kids_by_year = {y: set(e.loc[e["YEAR_END"] == pd.Timestamp(y), "CHILD"]) for y in years}
+        # Which children each year's file holds (before duplicates across years were merged).
+        kids_by_year = present or {y: set(e.loc[e["YEAR_END"] == pd.Timestamp(y), "CHILD"])
+                                   for y in years}
         for a, b in zip(years, years[1:]):
             if b.year - a.year != 1:
                 continue
