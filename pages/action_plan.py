@@ -1,6 +1,6 @@
 """The action plan, the schedule of outstanding matters and the board's requests
-(`/action-plan`, everyone): today's plan; `?as_at=YYYY-MM` (a month with figures, as every
-page) the plan as it stood at that month's end; `?on=YYYY-MM-DD` the plan as it stood on any
+(`/action-plan`, everyone): today's plan (also for `?as_at=` the latest month, which the
+header sets); `?as_at=YYYY-MM` an earlier month: the plan as it stood at that month's end; `?on=YYYY-MM-DD` the plan as it stood on any
 day (older plans predate the figures). Each action's state and overdue flag are as at that
 day, and each outcome's indicators show their figures as at the latest month up to it."""
 from __future__ import annotations
@@ -40,6 +40,8 @@ def layout(as_at=None, on=None, **_):
     except ValueError as exc:
         return shell.message("The action plan cannot be shown", str(exc),
                              [("The action plan today", "/action-plan")])
+    if not on and day is not None and day == ctx.warehouse.latest_month():
+        day = None  # the latest month (the header's default) means today's plan
     editor = _can_edit()
     view = plan_view(ctx.warehouse, day, include_private=editor)
     when = f"as it stood on {day:%-d %B %Y}" if day else "today"
