@@ -120,8 +120,10 @@ def layout(as_at=None, **_):
     ind = cat.get("ADOPTIONS_NUMBER")
     tail = [views.indicator_trend_block(ind, wh.summary(ind.code, month), wh, context.get_config(),
                                         month),
-            views.annual_table_block(cat.section("adoption").indicators, wh, context.get_config(),
-                                     month, "Adoption: latest published results beside England")]
+            # England's figures are annual, ours monthly: the annual-results table (annual
+            # indicators only) never showed them, so a table of our latest beside England's.
+            views.england_table_block(cat.section("adoption").indicators, wh, month,
+                                      "Adoption: our latest figures beside England")]
     if days is None:
         # A warehouse of monthly extracts only: say how to load the records, and still show
         # any adoption figures that were loaded directly as indicators.

@@ -241,3 +241,32 @@ def context_table_block(indicators, summaries: dict, config) -> html.Section | N
                         ["Measure", "Looked-after children", "All children", "Source of the all-children figure"],
                         rows, id="context-table"), className="table-wrap"),
     ], className="chart-block", id="context-table-block", **{"aria-labelledby": "context-table-heading"})
+
+
+def england_table_block(indicators, wh, as_at, title: str) -> html.Section | None:
+    """Measures published for England once a year beside our latest figure (the adoption
+    scorecard: monthly here, annual for England), each labelled with its own period. Only
+    indicators whose catalogue lists an England comparator; absent when nothing is loaded."""
+    rows = []
+    for ind in indicators:
+        if "ENG" not in ind.comparators:
+            continue
+        s = wh.summary(ind.code, as_at)
+        eng = (s.get("comparators") or {}).get("england")
+        local = format_value_or_reason(ind, s.get("value"), s.get("missing_reason"))
+        rows.append([ind.title,
+                     f"{local} ({s['period']})" if s.get("period") else local,
+                     (f"{format_value_or_reason(ind, eng['value'], eng.get('missing_reason'))} "
+                      f"({eng['year']})") if eng else "not loaded"])
+    if not rows or all(r[1].startswith("no figure") and r[2] == "not loaded" for r in rows):
+        return None
+    return html.Section([
+        html.H2(title, id="england-table-heading"),
+        html.P("Our latest figure beside England's latest published year, each with its period. "
+               "England's single-year A1 from DfE's national adoption file is published in years "
+               "and months, so in days it is good to about 15 days either way.",
+               className="chart-summary"),
+        html.Div(_table(title, ["Measure", "Latest figure here", "England"], rows,
+                        id="england-table"), className="table-wrap"),
+    ], className="chart-block", id="england-table-block",
+        **{"aria-labelledby": "england-table-heading"})

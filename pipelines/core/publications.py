@@ -15,7 +15,7 @@ published:
     denominator:                             # optional: the cohort, from the same row
       filters: {placement_stability: "Total children"}   # ... or from the row with these
       column: [children_count, number]       # values instead (default: the numerator column)
-    transform: "100 - x"                     # optional: x, or 100 - x
+    transform: "100 - x"                     # optional: x, 100 - x, or years:months as days
     cohort: "Children looked after on 31 March" # optional: the published cohort, said beside the figure
 ```
 
@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-TRANSFORMS = ("x", "100 - x")
+# "years:months as days": DfE's "yy:mm" adoption averages (pipelines/sources/adoption_published.py)
+TRANSFORMS = ("x", "100 - x", "years:months as days")
 _CLEAN = re.compile(r"[^0-9a-z]+")
 
 

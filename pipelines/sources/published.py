@@ -32,6 +32,7 @@ from pipelines.core.areas import area_name, resolve_area
 from pipelines.core.config import ENGLAND
 from pipelines.core.periods import PeriodError, parse_period
 from pipelines.core.publications import Mapping
+from pipelines.sources.adoption_published import years_months_as_days
 from pipelines.sources.layouts.base import BLANK, header_map, parse_value
 from pipelines.sources.normalise import COLUMNS, empty_frame
 from pipelines.sources.readers import ROW
@@ -283,7 +284,11 @@ def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, 
     sub = raw.loc[mask]
     if sub.empty:
         return None
-    vals, reasons = _parse_column(sub[vcol], parsed)
+    if m.transform == "years:months as days":  # DfE's "yy:mm" adoption averages
+        pairs = [years_months_as_days(t) for t in sub[vcol].tolist()]
+        vals, reasons = [p[0] for p in pairs], [p[1] for p in pairs]
+    else:
+        vals, reasons = _parse_column(sub[vcol], parsed)
     value = pd.Series(vals, index=sub.index, dtype="float64")
     if m.transform == "100 - x":
         value = 100 - value
