@@ -24,7 +24,7 @@ def test_header_has_skip_link_as_at_control_banner_and_sections():
     links = [n for n in nodes if isinstance(n, html.A) and "nav-link" == getattr(n, "className", "")]
     assert [link.href.split("?")[0] for link in links] == [
         "/", "/population", "/placements", "/routes-into-care", "/assessments-reviews", "/education",
-        "/health", "/adoption", "/care-leavers"]
+        "/health", "/adoption", "/care-leavers", "/action-plan"]
     assert all(link.href.endswith("?as_at=2017-12") for link in links)
     current = [link for link in links if getattr(link, "aria-current", None) == "page"]
     assert [link.href for link in current] == ["/health?as_at=2017-12"]
