@@ -174,7 +174,7 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
     ok = ~blank & ~short
 
     def text(col):
-        return raw[col].astype("str").str.strip() if col is not None else None
+        return _stripped(raw[col]) if col is not None else None
 
     # Areas: England, regions (and Inner/Outer London), authorities, by code.
     level = text(cols["geographic_level"]).str.lower()
@@ -184,8 +184,8 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
             out.error(None, cols["geographic_level"], lv, "National, Regional or Local authority",
                       f"skipped {n} rows at another geographic level", "warning")
     ok &= ~other
-    area_text = pd.Series(ENGLAND, index=raw.index, dtype="str")
-    area_col = pd.Series(cols["geographic_level"], index=raw.index, dtype="str")
+    area_text = pd.Series(ENGLAND, index=raw.index, dtype="object")
+    area_col = pd.Series(cols["geographic_level"], index=raw.index, dtype="object")
     for lv, keys in (("regional", ("region_code", "region_name")),
                      ("local authority", ("new_la_code", "old_la_code", "la_name"))):
         sel = level == lv
@@ -195,7 +195,7 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
             if k in cols:
                 v = raw[cols[k]]
                 take = sel & v.notna()
-                area_text[take] = v[take].astype("str").str.strip()
+                area_text[take] = _stripped(v[take])
                 area_col[take] = cols[k]
     codes = {t: resolve_area(t) for t in area_text[ok].unique()}
     area = area_text.map(codes)
@@ -208,14 +208,16 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
 
     # Years: 2025 (Reporting year) = 2024-25, ending 31 March 2025; 202425 = 2024/25.
     tp = text(cols["time_period"])
-    ti = text(cols["time_identifier"]) if "time_identifier" in cols else pd.Series("", index=raw.index)
+    ti = text(cols["time_identifier"]) if "time_identifier" in cols else \
+        pd.Series("", index=raw.index, dtype="object")
+    key = tp.fillna("") + "\x1f" + ti.fillna("")  # object columns: plain Python strings, fast
     periods = {}
-    for p_text, ident in set(zip(tp[ok], ti[ok])):
+    for k in key[ok].unique():
+        p_text, ident = k.split("\x1f")
         try:
-            periods[(p_text, ident)] = parse_period(p_text, _year_type(ident, p_text))
+            periods[k] = parse_period(p_text, _year_type(ident, p_text))
         except PeriodError:
-            periods[(p_text, ident)] = None
-    key = pd.Series(list(zip(tp, ti)), index=raw.index)
+            periods[k] = None
     period = key.map(periods)
     bad_period = ok & period.isna()
     for t, idx in tp[bad_period].groupby(tp[bad_period]).groups.items():
@@ -239,6 +241,13 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
     return _typed(frame), out.problems
 
 
+def _stripped(series: pd.Series) -> pd.Series:
+    """Cell text without surrounding spaces, as an object column (readers give str or None);
+    each distinct text is stripped once."""
+    uniq = {u: u.strip() if isinstance(u, str) else u for u in series.unique()}
+    return series.astype("object").map(uniq)
+
+
 def _parse_column(series: pd.Series, parsed: dict):
     vals, reasons = [], []
     for t in series.tolist():
@@ -253,11 +262,11 @@ def _parse_column(series: pd.Series, parsed: dict):
 def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, pid):
     mask = ok.copy()
     den_mask = ok.copy() if m.denominator_filters else None
-    join = [area, raw[cols["time_period"]]]  # what ties a figure to its denominator row
+    join = [area.astype("object"), raw[cols["time_period"]].astype("object")]  # ties a figure to its denominator row
     breakdown = pd.Series("", index=raw.index, dtype="str")
     for f in m.filters:
         col = cols[_present(names, f.names)]
-        values = raw[col].astype("str").str.strip()
+        values = _stripped(raw[col])
         have = set(values[ok].unique())
         den_value = m.denominator_filters.get(f.names) if den_mask is not None else None
         missing = [v for v in [*f.values, *([den_value] if den_value else [])] if v not in have]
@@ -302,7 +311,9 @@ def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, 
         if den_mask is None:  # the same row
             den = pd.Series(_parse_column(sub[dcol], parsed)[0], index=sub.index, dtype="float64")
         else:
-            keys = pd.Series(list(zip(*join)), index=raw.index)
+            keys = join[0].fillna("")
+            for part in join[1:]:
+                keys = keys + "\x1f" + part.fillna("")
             rows = raw.loc[den_mask]
             lookup = dict(zip(keys[den_mask], _parse_column(rows[dcol], parsed)[0]))
             den = keys[mask].map(lookup).astype("float64")
