@@ -182,7 +182,7 @@ def cmd_show(args, config) -> int:
     print(f"{ind.code}: {ind.title}")
     print(f"  as at {s['as_at']}: {ind.format_value(s['value'])}"
           f" ({s['period']})" + (f", {s['missing_reason']}" if s["missing_reason"] else ""))
-    if s["numerator"] is not None:
+    if s["numerator"] is not None and s["denominator"] is not None:
         print(f"  {s['numerator']:g} of {s['denominator']:g}")
     if s["previous"]:
         print(f"  previous ({s['previous']['period']}): {ind.format_value(s['previous']['value'])}")
@@ -192,11 +192,25 @@ def cmd_show(args, config) -> int:
         print(f"  target: {ind.format_value(s['target'])}")
     if s["rag"]:
         print(f"  RAG: {s['rag']}")
-    names = {"west_midlands": "West Midlands", "statistical_neighbours": "Statistical neighbours",
-             "england": "England"}
-    for k, v in s["comparators"].items():
-        if v:
-            print(f"  {names[k]} {v['year']}: {ind.format_value(v['value'])}")
+    comps = s["comparators"]
+    for k in ("region", "statistical_neighbours", "england"):  # west_midlands is the region
+        v = comps.get(k)
+        if not v:
+            continue
+        name = {"region": v.get("name", "Region"), "statistical_neighbours": "Statistical neighbours",
+                "england": "England"}[k]
+        extra = ""
+        if k == "statistical_neighbours" and v.get("n_neighbours") is not None:
+            extra = f" (average of {v['n_neighbours']} neighbours"
+            extra += f"; {v['n_without_figure']} without a figure)" if v.get("n_without_figure") else ")"
+        print(f"  {name} {v['year']}: {ind.format_value(v['value'])}{extra}")
+    rank = s.get("rank")
+    if rank and rank.get("england"):
+        e, r = rank["england"], rank.get("region")
+        line = f"  rank {rank['year']}: {e['rank']} of {e['of']} English authorities (quartile {e['quartile']})"
+        if r:
+            line += f", {r['rank']} of {r['of']} in {rank['region_name']}"
+        print(line + f"; {rank['order']}")
     return 0
 
 

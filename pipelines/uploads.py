@@ -10,6 +10,7 @@ import pandas as pd
 from pipelines import ssda903_upload
 from pipelines.store import warehouse as wh
 from pipelines.core.catalogue import load_catalogue
+from pipelines.sources.published import REFERENCE
 
 
 @dataclass
@@ -119,7 +120,7 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
                                                                  file_name, catalogue))
         cf = CheckedFile(file_name, data, parsed.kind, parsed.frame, problems,
                          rows_read=parsed.rows_read, sha256=sha)
-        if not cf.errors and (cf.frame is None or cf.frame.empty):
+        if not cf.errors and (cf.frame is None or cf.frame.empty) and cf.kind != REFERENCE:
             from pipelines.sources.validate import Problem
             cf.problems.append(Problem(
                 file=file_name, row=None, column=None, value=None,
@@ -127,7 +128,7 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
                 severity="error",
                 message=f"{file_name}: no figures found (the file has headings but no rows "
                         "with a value, so there is nothing to load)."))
-    if not cf.errors and cf.frame is not None:
+    if not cf.errors and cf.frame is not None and cf.kind != REFERENCE:
         cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=sha)
     return cf
 
@@ -154,6 +155,10 @@ def commit_checked(checked, *, config, user=None, progress=None,
     catalogue = load_catalogue()
     results = []
     for i, c in enumerate(checked):
+        if c.kind == REFERENCE:  # recognised reference data (a DfE model): nothing to write
+            results.append(wh.CommitResult(None, message=f"{c.file_name}: reference data, "
+                                                          "nothing to write."))
+            continue
         results.append(wh.commit_upload(
             config.warehouse_path, c.frame, data=c.data, file_name=c.file_name, kind=c.kind,
             user=user, rows_read=c.rows_read, rows_rejected=0, catalogue=catalogue,

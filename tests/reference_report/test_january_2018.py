@@ -38,7 +38,9 @@ def test_care_leavers_eet_matches_the_report(loaded, capsys):
     assert s["comparators"] == {
         "west_midlands": {"year": "2016-17", "value": 46},
         "statistical_neighbours": {"year": "2016-17", "value": 47},
-        "england": {"year": "2016-17", "value": 50}}
+        "england": {"year": "2016-17", "value": 50},
+        # issue 10: the configured region by name, the same figure as west_midlands
+        "region": {"year": "2016-17", "value": 46, "name": "West Midlands"}}
     assert s["rag"] == "green"           # 61% against England's 50%, higher is better
     assert s["polarity"] == "up" and s["unit"] == "percent"
 
@@ -85,7 +87,7 @@ def test_stability_is_the_2016_17_provisional_out_turn(loaded, capsys, code, pro
     assert s["value"] == provisional and s["period"] == "2016-17"
     assert s["outturn"] == {"year": "2016-17", "value": provisional}
     assert {k: v["value"] for k, v in s["comparators"].items()} == {
-        "west_midlands": wm, "statistical_neighbours": sn, "england": eng}
+        "west_midlands": wm, "statistical_neighbours": sn, "england": eng, "region": wm}
     assert s["comparators"]["england"]["year"] == "2015-16"
     capsys.readouterr()
     assert main(["show", code, "--as-at", "2017-03", "--json", "--config",

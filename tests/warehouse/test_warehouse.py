@@ -222,7 +222,8 @@ def test_statistical_neighbour_figure_is_the_average_of_loaded_neighbours(wolves
     s = w.summary("CL_EET_PCT", "2018-01")
     # (40 + 50 + 57) / 3 = 49: the neighbours' figures win over the hand-keyed 47.
     assert s["comparators"]["statistical_neighbours"] == {"year": "2016-17", "value": 49,
-                                                          "n_neighbours": 3}
+                                                          "n_neighbours": 3,
+                                                          "n_without_figure": 7}
     comp = w.comparators("CL_EET_PCT", "2018-01")
     sn = comp[comp.comparator == "statistical_neighbours"]
     # 2015-16 has no neighbour figures, so the hand-keyed average stands (n unknown).
