@@ -451,8 +451,9 @@ def stitch_episodes(eps: pd.DataFrame | None, years: list[date], quality: list,
     - an X1 ending with a gap before the next episode is closed up to the next start; an X1
       (or blank reason) with no next episode gets E99 "not recorded";
     - an episode open at the end of a year whose child is missing from the next year's
-      episodes file (when that file is loaded) cannot be repaired: it is treated as ending
-      on that 31 March with E99 and listed;
+      episodes file (when that file is loaded) cannot be repaired: the child was looked
+      after on that 31 March, so it is treated as ending the next day (1 April) with E99,
+      and listed;
     - a child whose first episode starts before the first year's file without RNE S, but is
       missing from the earlier year's file that is loaded, is listed (durations are then
       lower bounds).
@@ -554,9 +555,9 @@ def stitch_episodes(eps: pd.DataFrame | None, years: list[date], quality: list,
                        r["CHILD"], r["FILE"], str(int(r[ROW])),
                        f"episode starting {r['DECOM']:%d/%m/%Y} is open at 31/03/{a.year} but "
                        f"the child is not in the {year_label(b)} episodes file: treated as "
-                       f"ending 31/03/{a.year} (E99); the real end is unknown",
+                       f"ending the next day, 01/04/{a.year} (E99); the real end is unknown",
                        _EP_INDICATORS, f"from Apr {a.year}")
-                    e.at[i, "DEC"] = ye
+                    e.at[i, "DEC"] = ye + pd.Timedelta(days=1)
                     e.at[i, "REC"] = "E99"
             start_b = pd.Timestamp(b.year - 1, 4, 1)
             first_b = e[(e["YEAR_END"] == pd.Timestamp(b)) & (e["DECOM"] < start_b)]

@@ -116,7 +116,7 @@ def test_child_open_at_year_end_but_absent_next_year_is_listed_not_hidden():
     assert [(q["child"], q["file"], q["rows"]) for q in gaps] == \
         [(pid(2), "2018-episodes.csv", "3")]
     two = ex.episodes[ex.episodes["CHILD"] == pid(2)].iloc[0]
-    assert two["DEC"] == pd.Timestamp("2019-03-31") and two["REC"] == "E99"
+    assert two["DEC"] == pd.Timestamp("2019-04-01") and two["REC"] == "E99"
 
 
 def test_open_episode_is_closed_by_the_next_and_overlaps_give_way_to_the_later_start():
