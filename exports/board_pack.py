@@ -15,6 +15,7 @@ from exports import images
 from exports.base import ExportInputError, header_lines, resolve_as_at
 from exports.content import Pack, build_item, build_pack, chart_data, summary_row
 from exports.docx_pack import build_docx
+from exports.exceptions_export import build_exceptions
 from exports.pdf import docx_to_pdf, require_soffice
 from exports.pptx_deck import build_pptx
 from exports.images import ExportError
@@ -96,6 +97,8 @@ def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "p
     images.ensure_started()  # a missing Chromium is reported before any work is done
     with images.BackgroundRenderer() as render:
         pack = build_pack(wh, as_at, mode, codes=codes, on_figure=render.submit)
+        if codes is None:  # the whole pack opens with the exceptions section
+            pack.exceptions = build_exceptions(wh, pack.as_at, mode, on_figure=render.submit)
         return render_pack(pack, fmt, render)
 
 

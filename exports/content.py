@@ -81,6 +81,7 @@ class Pack:
     key_points: str | None
     sections: list[SectionPart]
 
+    exceptions: Any = None   # exports.exceptions_export.ExceptionsPart: set for the whole pack
     @property
     def month(self) -> str:
         return f"{pd.Timestamp(self.as_at):%B %Y}"

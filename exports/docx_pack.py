@@ -207,12 +207,41 @@ def _title_page(doc, pack: Pack) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _exceptions(doc, part, render_png: Callable) -> None:
+    """Needs attention, then improved for real (exports.exceptions_export), at the front."""
+    doc.add_heading("What needs attention this month", level=1)
+    doc.add_paragraph(part.intro)
+    for heading, entries, none in (
+            (None, part.attention, "Nothing needs the board's attention this month."),
+            ("Improved for real", part.improved, "No figure is showing a real improvement "
+                                                 "this month.")):
+        if heading:
+            doc.add_heading(heading, level=1)
+        if not entries:
+            doc.add_paragraph(none)
+        for e in entries:
+            doc.add_heading(f"{e.title}: {e.value_text}" + (f" in {e.period}" if e.period else ""),
+                            level=2).paragraph_format.keep_with_next = True
+            for reason in e.reasons:
+                doc.add_paragraph(reason, style="List Bullet")
+            if e.figure is not None:
+                p = doc.add_paragraph()
+                shape = p.add_run().add_picture(io.BytesIO(render_png(e.figure)), width=TEXT_WIDTH)
+                set_alt_text(shape, e.alt, title=f"{e.title}: SPC chart")
+                doc.add_paragraph(e.alt)
+            elif e.note:
+                doc.add_paragraph(e.note)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
 def build_docx(pack: Pack, render_png: Callable) -> bytes:
     """The Word file. `render_png(fig) -> bytes` draws each chart (kaleido in production)."""
     doc = Document()
     _setup(doc, pack)
     _title_page(doc, pack)
 
+    if pack.exceptions is not None:
+        _exceptions(doc, pack.exceptions, render_png)
     doc.add_heading("Key points", level=1)
     _paragraphs(doc, pack.key_points, empty=f"No key points were written for {pack.month}.")
     for part in pack.sections:

@@ -33,6 +33,50 @@ def _mode_mark(slide, pack: Pack) -> None:
         run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
 
 
+def _picture(slide, fig, png: bytes, alt: str, title: str) -> None:
+    """The chart in the space under the slide title, keeping its shape."""
+    w_px, h_px = fig.layout.width or 1000, fig.layout.height or 560
+    box_w, box_h = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.7)
+    scale = min(box_w / w_px, box_h / h_px)
+    w, h = Emu(int(w_px * scale)), Emu(int(h_px * scale))
+    pic = slide.shapes.add_picture(io.BytesIO(png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
+    set_alt_text(pic, alt, title=title)
+
+
+def _exceptions(prs, pack: Pack, render_png: Callable) -> None:
+    """One slide listing what needs attention and what improved (with reasons), then each
+    item's SPC chart (exports.exceptions_export)."""
+    part = pack.exceptions
+    layout = prs.slide_layouts[1]
+    s = prs.slides.add_slide(layout)
+    s.shapes.title.text = "What needs attention this month"
+    body = s.placeholders[1].text_frame
+    body.clear()
+    lines = [(f"{e.title}: {e.value_text}", e.reasons[0]) for e in part.attention] or [
+        ("Nothing needs the board's attention this month.", None)]
+    lines += [(f"Improved for real: {e.title}: {e.value_text}", e.reasons[0])
+              for e in part.improved]
+    for i, (head, reason) in enumerate(lines):
+        p = body.paragraphs[0] if i == 0 else body.add_paragraph()
+        p.text = head
+        p.font.size = Pt(16)
+        if reason:
+            q = body.add_paragraph()
+            q.text, q.level = reason, 1
+            q.font.size = Pt(12)
+    _mode_mark(s, pack)
+    title_only = prs.slide_layouts[5]
+    done = set()
+    for e in part.attention + part.improved:
+        if e.figure is None or e.code in done:
+            continue
+        done.add(e.code)
+        s = prs.slides.add_slide(title_only)
+        s.shapes.title.text = f"{e.title}: is it changing?"
+        _picture(s, e.figure, render_png(e.figure), e.alt, f"{e.title}: SPC chart")
+        _mode_mark(s, pack)
+
+
 def build_pptx(pack: Pack, render_png: Callable) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
@@ -45,6 +89,8 @@ def build_pptx(pack: Pack, render_png: Callable) -> bytes:
                                     else "Public. " + NOTE)
     _mode_mark(s, pack)
 
+    if pack.exceptions is not None:
+        _exceptions(prs, pack, render_png)
     for item in pack.items:
         for kind, fig, alt in item.figures:
             s = prs.slides.add_slide(title_only)

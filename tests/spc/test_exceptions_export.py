@@ -1,0 +1,59 @@
+"""The board pack's exceptions section: at the front of the Word file and the deck, the
+same items and reasons as `/`, SPC charts with alt text, small numbers kept out in public."""
+from __future__ import annotations
+
+import base64
+import io
+
+from docx import Document
+from pptx import Presentation
+
+from exports.content import build_pack
+from exports.docx_pack import build_docx
+from exports.exceptions_export import CHART_HIDDEN, build_exceptions
+from exports.pptx_deck import build_pptx
+from tests.spc.test_exceptions import _months, _warehouse
+
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def _pack(w, mode):
+    pack = build_pack(w, "2018-03", mode, figures=False)
+    pack.exceptions = build_exceptions(w, pack.as_at, mode)
+    return pack
+
+
+def test_word_pack_opens_with_attention_then_improved_with_charts_and_alt_text(wolves_config):
+    w = _warehouse(wolves_config)
+    pack = _pack(w, "private")
+    doc = Document(io.BytesIO(build_docx(pack, lambda fig: PNG)))
+    paras = [p.text for p in doc.paragraphs if p.text.strip()]
+    start = paras.index("What needs attention this month")
+    assert start < paras.index("Improved for real") < paras.index("Key points")
+    eet = next(i for i, p in enumerate(paras) if p.endswith(": 40% in Mar 2018"))
+    assert start < eet < paras.index("Improved for real")
+    assert any("A real change for the worse" in p for p in paras[start:])
+    shapes = doc.inline_shapes
+    assert len(shapes) == len(pack.exceptions.figures) >= 2
+    alts = [s._inline.docPr.get("descr", "") for s in shapes]
+    assert all(a.startswith(("XmR chart of", "Laney p' chart of")) for a in alts), alts
+
+
+def test_public_pack_hides_small_figures_and_their_charts(wolves_config):
+    w = _warehouse(wolves_config, _months("CL_SUITABLE_ACCOM_PCT", [75, 50] + [50] * 11, 4))
+    part = build_exceptions(w, build_pack(w, "2018-03", "public", figures=False).as_at, "public")
+    entry = next(e for e in part.attention if e.code == "CL_SUITABLE_ACCOM_PCT")
+    assert entry.value_text == "fewer than 5"
+    assert entry.figure is None and entry.note == CHART_HIDDEN
+    private = build_exceptions(w, part.as_at, "private")
+    assert next(e for e in private.attention if e.code == "CL_SUITABLE_ACCOM_PCT").value_text == "50%"
+
+
+def test_deck_has_the_attention_slide_first(wolves_config):
+    w = _warehouse(wolves_config)
+    prs = Presentation(io.BytesIO(build_pptx(_pack(w, "private"), lambda fig: PNG)))
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert titles[1] == "What needs attention this month"
+    text = " ".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
+    assert "A real change for the worse" in text
+    assert any(t.endswith(": is it changing?") for t in titles)
