@@ -7,12 +7,16 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from cli import main
+from exports.content import build_item
 from pipelines.core.catalogue import CatalogueError, load_catalogue
 from pipelines.sources.ingest import parse_file
+from pipelines.store.queries import Warehouse
+from tests.components.conftest import walk
 from tests.ingest.conftest import FakeConfig
+from webapp.views import breakdown_blocks
 
 CAT = load_catalogue()
 HOMES = CAT.get("HOMES_GOOD_OUTSTANDING_PCT")
@@ -77,3 +81,27 @@ def test_a_breakdown_unit_must_be_a_known_unit(tmp_path):
     with pytest.raises(CatalogueError) as e:
         load_catalogue(p)
     assert "HOMES_GOOD_OUTSTANDING_PCT" in str(e.value) and "breakdown 'ofsted_rating'" in str(e.value)
+
+
+def test_page_and_pack_show_children_by_rating_as_numbers(wolves_config, tmp_path):
+    # Eight children in good homes read "8", not "8%"; 120 in outstanding homes load at all.
+    f = tmp_path / "homes.csv"
+    f.write_text("indicator_code,period,value,numerator,denominator,ofsted_rating,check_type\n"
+                 "HOMES_GOOD_OUTSTANDING_PCT,2018-01,96.3%,128,133,,\n"
+                 "HOMES_GOOD_OUTSTANDING_PCT,2018-01,120,,,outstanding,\n"
+                 "HOMES_GOOD_OUTSTANDING_PCT,2018-01,8,,,good,\n"
+                 "HOMES_GOOD_OUTSTANDING_PCT,2018-01,5,,,requires_improvement,\n"
+                 "HEALTH_CHECKS_PCT,2018-01,94,,,,initial\n")
+    assert main(["ingest", str(f), "--config", str(wolves_config.config_path)]) == 0
+    wh = Warehouse(wolves_config)
+    as_at = wh.resolve_as_at("2018-01")
+    text = " ".join(n for b in breakdown_blocks(HOMES, wh, wolves_config, as_at)
+                    for n in walk(b) if isinstance(n, str))
+    assert "good 8" in text and "outstanding 120" in text
+    assert "8%" not in text and "120%" not in text
+    health = " ".join(n for b in breakdown_blocks(CAT.get("HEALTH_CHECKS_PCT"), wh, wolves_config,
+                                                  as_at) for n in walk(b) if isinstance(n, str))
+    assert "94%" in health  # a percentage breakdown stays a percentage, though a whole number
+    item = build_item(wh, "HOMES_GOOD_OUTSTANDING_PCT", as_at, mode="private")
+    alts = [alt for kind, _, alt in item.figures if kind.startswith("breakdown")]
+    assert alts and "good 8" in alts[0] and "8%" not in alts[0] and "Stacked" in alts[0]
