@@ -27,7 +27,8 @@ def benchmark_figure(ind, rows: pd.DataFrame, *, year: str | None, region: tuple
         fig.add_annotation(text="No published figures loaded", showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper")
         return fig
-    names = [(AUTHORITY_MARK + n) if a else n for n, a in zip(known.name, known.is_authority)]
+    names = [(AUTHORITY_MARK + n) if a else (f"{n} (neighbour {int(r)})" if r == r and r is not None else n)
+             for n, a, r in zip(known.name, known.is_authority, known.neighbour_rank)]
     colours = [theme.SERIES_COLOURS["local"] if a else OTHER_COLOUR for a in known.is_authority]
     patterns = ["/" if a else "" for a in known.is_authority]
     fig.add_trace(go.Bar(

@@ -200,3 +200,10 @@ def test_revised_published_figures_are_kept_as_revisions(tmp_path):
     rev = w.revisions("SW_3PLUS_PCT", "2025-03")
     assert rev.first_value.tolist() == [float(first)]
     assert rev.current_value.tolist() == [float(first) + 3]
+
+
+def test_with_only_published_files_the_trend_is_the_published_years(loaded):
+    """A monthly indicator with no local months draws the authority's published years."""
+    s = Warehouse(loaded).series("CL_EET_PCT")
+    assert s.period_label.tolist() == ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    assert s.value.iloc[-1] == 57
