@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check and preview; change nothing")
     p.add_argument("--kind", choices=["long", "wide", "ees", "lginform", "handkeyed",
-                                      "adoption"], help="the file layout (default: detected)")
+                                      "adoption", "published", "reference"],
+                   help="the file layout (default: detected)")
     p.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
     p.add_argument("--user", help="who is loading (default: your login name)")
     p.add_argument("--again", action="store_true",
