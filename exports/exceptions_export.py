@@ -19,6 +19,7 @@ from present.exceptions import exceptions
 
 CHART_HIDDEN = ("Chart not shown in the public paper: some months rest on fewer than 5 "
                 "children.")
+SPC_REASONS = ("special_cause_concerning", "special_cause_improving", "target_failed")
 INTRO = ("Statistical process control (Making Data Count) separates real changes from the "
          "usual ups and downs: a figure is listed here only for a reason given beside it.")
 
@@ -64,7 +65,10 @@ def build_exceptions(wh, as_at: date, mode: str = PUBLIC, *, figures: bool = Tru
             ind = wh.catalogue.get(it.code)
             e = Entry(it.code, it.title, it.value_text, it.period, [r.text for r in it.reasons])
             view = it.spc
-            if figures and view and view.get("points"):
+            # the chart goes with the items whose reason it shows (an SPC signal or a
+            # target outside the limits), not with comparator or small-cohort notes
+            shows_reason = any(r.kind in SPC_REASONS for r in it.reasons)
+            if figures and view and view.get("points") and shows_reason:
                 if mode == PUBLIC and _has_small_month(ind, view):
                     e.note = CHART_HIDDEN
                 else:
