@@ -1,5 +1,5 @@
 """The key-points scorecard: one accessible table per section of the report, one row per
-indicator, built from `Warehouse.scorecard()` summaries.
+indicator, built from `present.summary.IndicatorSummary` objects (read by attribute).
 
 Status is never colour alone (the pill has a word and a symbol); the numerator and
 denominator are in the text (visually hidden until hover or focus) so a screen reader and a
@@ -16,11 +16,11 @@ from components.formatting import as_at_param, format_count, format_value, forma
 from components.layout import SECTION_TITLES, section_slug
 from components.layout import section_href as default_section_href
 from components.sparkline import sparkline_image
+from components.theme import COMPARATORS, comparator_name
 from components.summary_text import change_label, direction, rag_key, rag_symbol, rag_word, target_text
 
 HEADERS = ["Indicator", "Latest", "Since last month", "Since last out-turn", "Target", "Status",
-           "West Midlands", "Statistical neighbours", "England", "Last 13 months"]
-COMPARATORS = ("west_midlands", "statistical_neighbours", "england")
+           *[comparator_name(k) for k in COMPARATORS], "Last 13 months"]
 
 
 def indicator_href(code: str, as_at: Any = None) -> str:
@@ -46,21 +46,21 @@ def _change_cell(indicator, old, new, since: str | None, label: str) -> html.Td:
     return html.Td(children, **{"data-label": label})
 
 
-def _latest_cell(indicator, summary: Mapping) -> html.Td:
-    value = summary.get("value")
-    num, den = summary.get("numerator"), summary.get("denominator")
-    text = format_value_or_reason(indicator, value, summary.get("missing_reason"))
+def _latest_cell(indicator, summary) -> html.Td:
+    value = summary.value
+    num, den = summary.numerator, summary.denominator
+    text = format_value_or_reason(indicator, value, summary.missing_reason)
     fraction = "" if is_missing(num) or is_missing(den) else f"{format_count(num)} of {format_count(den)}"
     inner = [html.Strong(text, className="sc-value")]
     if fraction:
         inner.append(html.Span(f" ({fraction})", className="sc-fraction"))
-    month = month_label(summary.get("period") or summary.get("as_at"))
+    month = month_label(summary.period or summary.as_at)
     value_el = html.Span(inner, className="sc-latest", tabIndex=0 if fraction else None, title=fraction or None)
     children = [value_el, html.Br(), html.Span(month, className="secondary")]
-    if summary.get("small_cohort"):
+    if summary.small_cohort:
         children += [html.Br(), html.Span("Small numbers", className="tag tag-small")]
-    if not is_missing(summary.get("first_reported")):
-        children += [html.Br(), html.Span(f"Revised: first reported as {format_value(indicator, summary['first_reported'])}",
+    if not is_missing(summary.revised_from):
+        children += [html.Br(), html.Span(f"Revised: first reported as {format_value(indicator, summary.revised_from)}",
                                           className="secondary")]
     return html.Td(children, **{"data-label": "Latest"})
 
@@ -71,36 +71,37 @@ def _rank_line(rank: Mapping | None) -> str | None:
     return f"rank {e['rank']} of {e['of']}" if e else None
 
 
-def _comparator_cell(indicator, comp: Mapping | None, label: str, extra: str | None = None) -> html.Td:
-    if not comp or is_missing(comp.get("value")):
+def _comparator_cell(indicator, comp, label: str, extra: str | None = None) -> html.Td:
+    if comp is None or is_missing(comp.value):
         return html.Td("–", **{"data-label": label, "title": "no published figure"})
-    children = [format_value(indicator, comp["value"]), html.Br(),
-                html.Span(str(comp.get("year", "")), className="secondary")]
+    children = [format_value(indicator, comp.value), html.Br(),
+                html.Span(str(comp.year or ""), className="secondary")]
     if extra:
         children += [html.Br(), html.Span(extra, className="secondary rank")]
     return html.Td(children, **{"data-label": label})
 
 
-def scorecard_row(summary: Mapping, indicator, href: str | None = None) -> html.Tr:
-    """One indicator's row; `href` defaults to its indicator page as at the summary's month."""
-    href = href or indicator_href(indicator.code, summary.get("as_at"))
-    value = summary.get("value")
-    previous = summary.get("previous") or {}
-    outturn = summary.get("outturn") or {}
-    comps = summary.get("comparators") or {}
-    spark = summary.get("sparkline") or []
+def scorecard_row(summary, indicator, href: str | None = None) -> html.Tr:
+    """One indicator's row (a `present.summary.IndicatorSummary`); `href` defaults to its
+    indicator page as at the summary's month."""
+    href = href or indicator_href(indicator.code, summary.as_at)
+    value = summary.value
+    previous, outturn = summary.previous, summary.outturn
+    comps = summary.comparators or {}
+    spark = [{"period": p.period, "value": p.value} for p in summary.sparkline]
     return html.Tr([
         html.Th(html.A(getattr(indicator, "title", indicator.code), href=href), scope="row",
                 **{"data-label": "Indicator"}),
         _latest_cell(indicator, summary),
-        _change_cell(indicator, previous.get("value"), value, month_label(previous.get("period")) or None,
-                     "Since last month"),
-        _change_cell(indicator, outturn.get("value"), value, outturn.get("year"), "Since last out-turn"),
+        _change_cell(indicator, previous.value if previous else None, value,
+                     month_label(previous.label) if previous else None, "Since last month"),
+        _change_cell(indicator, outturn.value if outturn else None, value,
+                     outturn.label if outturn else None, "Since last out-turn"),
         html.Td(target_text(indicator, summary), **{"data-label": "Target"}),
-        html.Td(rag_pill(summary.get("rag"), summary.get("rag_basis")), **{"data-label": "Status"}),
-        _comparator_cell(indicator, comps.get("west_midlands"), "West Midlands"),
-        _comparator_cell(indicator, comps.get("statistical_neighbours"), "Statistical neighbours"),
-        _comparator_cell(indicator, comps.get("england"), "England", _rank_line(summary.get("rank"))),
+        html.Td(rag_pill(summary.rag, summary.rag_basis), **{"data-label": "Status"}),
+        *[_comparator_cell(indicator, comps.get(key), comparator_name(key),
+                           _rank_line(summary.rank) if key == "england" else None)
+          for key in COMPARATORS],
         html.Td(sparkline_image(spark, indicator) if spark else "–", **{"data-label": "Last 13 months"}),
     ], id=f"row-{indicator.code}", className="sc-row")
 
@@ -114,7 +115,7 @@ def scorecard_section(section: str, summaries: Sequence[Mapping], indicators: Ma
     title = title or SECTION_TITLES.get(section, section.replace("-", " ").capitalize())
     href = section_href or default_section_href(section, as_at)
     heading = getattr(html, f"H{heading_level}")(html.A(title, href=href), id=f"section-{section}")
-    rows = [scorecard_row(s, indicators[s["code"]], indicator_href(s["code"], as_at or s.get("as_at")))
+    rows = [scorecard_row(s, indicators[s.code], indicator_href(s.code, as_at or s.as_at))
             for s in summaries]
     table = html.Table([
         html.Caption(f"{title}: latest figures, changes, targets and comparators", className="visually-hidden"),

@@ -1,9 +1,11 @@
 """Plain-English words about a figure: the one-sentence chart summary, the heading that says
 what a chart shows, and the words and symbols for change and RAG status.
 
-All pure: a `summary` dict (docs/architecture.md, Queries, `summary()`) and an `Indicator` in,
-text out. "Improving" and "worsening" follow the indicator's polarity; an indicator with
-polarity "none" only ever goes "up" or "down".
+All pure: an `Indicator` and a summary in, text out. The summary is a
+`present.summary.IndicatorSummary` (read by its attributes: components sit below present, so
+they do not import it); tests build one with `IndicatorSummary.from_store`. "Improving" and
+"worsening" follow the indicator's polarity; an indicator with polarity "none" only ever goes
+"up" or "down".
 """
 
 from __future__ import annotations
@@ -121,10 +123,10 @@ def rag_label(rag: Any, basis: str | None = None) -> str:
     return f"{rag_symbol(rag)} {rag_word(rag, basis)}"
 
 
-def target_text(indicator, summary: dict) -> str:
+def target_text(indicator, summary) -> str:
     """The Target cell: the target the status was judged against ('95%'), 'compared with
     England' where the status compares with England, else 'No target'."""
-    if summary.get("rag_basis") == "england":
+    if summary.rag_basis == "england":
         return "compared with England"
     target = _target(indicator, summary)
     return "No target" if is_missing(target) else format_value(indicator, target)
@@ -167,23 +169,35 @@ def _relation(value: float, other: float, indicator) -> str:
     return {"up": "above", "down": "below", "same": "the same as"}[move]
 
 
-def _first_comparator(summary: dict) -> tuple[str, dict] | None:
-    comparators = summary.get("comparators") or {}
+def first_comparator(summary) -> tuple[str, Any] | None:
+    """(key, comparator) of the first comparator with a figure, England first."""
     for key in COMPARATOR_ORDER:
-        comp = comparators.get(key)
-        if comp and not is_missing(comp.get("value")):
+        comp = (summary.comparators or {}).get(key)
+        if comp is not None and not is_missing(comp.value):
             return key, comp
     return None
 
 
-def _target(indicator, summary: dict) -> Any:
-    target = summary.get("target")
-    if "rag_basis" in summary:  # the warehouse said what the status is judged against
-        return target
+def comparison_base(summary) -> tuple[str, Any] | None:
+    """What the latest figure is compared with: ('outturn', the last out-turn) when it has a
+    figure, else ('previous', the previous month); None when neither has one. One rule for the
+    chart sentence, the headline and the key-points draft."""
+    outturn, previous = summary.outturn, summary.previous
+    if outturn is not None and not is_missing(outturn.value) and outturn.label:
+        return "outturn", outturn
+    if previous is not None and not is_missing(previous.value):
+        return "previous", previous
+    return None
+
+
+def _target(indicator, summary) -> Any:
+    target = summary.target
+    if summary.rag_basis is not None or "rag_basis" in summary.store:
+        return target  # the warehouse said what the status is judged against
     return getattr(indicator, "target", None) if is_missing(target) else target
 
 
-def _target_phrase(indicator, summary: dict, value: float) -> str | None:
+def _target_phrase(indicator, summary, value: float) -> str | None:
     target = _target(indicator, summary)
     if is_missing(target) or getattr(indicator, "polarity", "none") == "none":
         return None
@@ -197,32 +211,29 @@ def _target_phrase(indicator, summary: dict, value: float) -> str | None:
     return "below target" if polarity == "up" else "above target"
 
 
-def chart_summary(indicator, summary: dict, authority_name: str) -> str:
+def chart_summary(indicator, summary, authority_name: str) -> str:
     """One sentence saying what a chart shows, e.g. 'Health checks were 88% in January 2018,
     down from 91% at the 2016-17 out-turn (worsening) and below England (90%, 2016-17).'"""
     subject = _subject(indicator)
-    when = month_label(summary.get("period") or summary.get("as_at"), long=True)
-    value = summary.get("value")
-    comp = _first_comparator(summary)
+    when = month_label(summary.period or summary.as_at, long=True)
+    value = summary.value
+    comp = first_comparator(summary)
 
     if is_missing(value):
-        text = f"{subject}: {format_missing(summary.get('missing_reason'))} for {authority_name} in {when}"
+        text = f"{subject}: {format_missing(summary.missing_reason)} for {authority_name} in {when}"
         if comp:
             key, c = comp
-            text += f"; {COMPARATOR_LABELS[key]} {_verb(indicator, False)} {format_value(indicator, c['value'])} in {c.get('year')}"
+            text += (f"; {COMPARATOR_LABELS[key]} {_verb(indicator, False)} "
+                     f"{format_value(indicator, c.value)} in {c.year}")
         return text + "."
 
     parts = [f"{subject} {_verb(indicator, False)} {format_value(indicator, value)} in {when}"]
-
-    outturn = summary.get("outturn") or {}
-    previous = summary.get("previous") or {}
-    if not is_missing(outturn.get("value")) and outturn.get("year"):
-        base, base_where = outturn["value"], f"at the {outturn['year']} out-turn"
-    elif not is_missing(previous.get("value")):
-        base, base_where = previous["value"], f"in {month_label(previous.get('period'), long=True)}"
-    else:
-        base = None
+    base = comparison_base(summary)
     if base is not None:
+        which, reading = base
+        base = reading.value
+        base_where = (f"at the {reading.label} out-turn" if which == "outturn"
+                      else f"in {month_label(reading.label, long=True)}")
         move = movement(indicator, base, value)
         word = direction(indicator, base, value)
         if move == "same":
@@ -239,8 +250,8 @@ def chart_summary(indicator, summary: dict, authority_name: str) -> str:
     if comp:
         key, c = comp
         parts.append(
-            f"{_relation(value, c['value'], indicator)} {COMPARATOR_LABELS[key]} "
-            f"({format_value(indicator, c['value'])}, {c.get('year')})"
+            f"{_relation(value, c.value, indicator)} {COMPARATOR_LABELS[key]} "
+            f"({format_value(indicator, c.value)}, {c.year})"
         )
     first, clauses = parts[0], parts[1:]
     if len(clauses) == 1:
@@ -250,13 +261,13 @@ def chart_summary(indicator, summary: dict, authority_name: str) -> str:
     return first + "."
 
 
-def headline(indicator, summary: dict) -> str:
+def headline(indicator, summary) -> str:
     """A heading that says what the chart shows: 'Health checks are below target and below
     England', 'Placements 20 miles or more are improving', 'Looked-after children: 630 in
     January 2018'."""
     subject = _subject(indicator)
-    value = summary.get("value")
-    when = month_label(summary.get("period") or summary.get("as_at"))
+    value = summary.value
+    when = month_label(summary.period or summary.as_at)
     if is_missing(value):
         return f"{subject}: no figure for {when}"
 
@@ -264,15 +275,15 @@ def headline(indicator, summary: dict) -> str:
     target_phrase = _target_phrase(indicator, summary, value)
     if target_phrase:
         parts.append(target_phrase)
-    comp = _first_comparator(summary)
+    comp = first_comparator(summary)
     if comp:
         key, c = comp
-        parts.append(f"{_relation(value, c['value'], indicator)} {COMPARATOR_LABELS[key]}")
+        parts.append(f"{_relation(value, c.value, indicator)} {COMPARATOR_LABELS[key]}")
     if parts:
         return f"{subject} {_verb(indicator, True)} " + " and ".join(parts)
 
-    outturn = summary.get("outturn") or {}
-    word = direction(indicator, outturn.get("value"), value)
+    outturn = summary.outturn
+    word = direction(indicator, outturn.value if outturn else None, value)
     if word in ("improving", "worsening"):
-        return f"{subject} {_verb(indicator, True)} {word} since the {outturn.get('year')} out-turn"
+        return f"{subject} {_verb(indicator, True)} {word} since the {outturn.label} out-turn"
     return f"{subject}: {format_value(indicator, value)} in {when}"

@@ -24,6 +24,7 @@ from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, is_small, suppr
                                  suppress_frame, suppress_summary, suppress_text)
 from pipelines.measures import adoption
 from present.breakdowns import BreakdownChart, breakdown_charts
+from present.summary import IndicatorSummary
 
 KEY_POINTS = "key-points"
 COMPARATOR_NAMES = {key: comparator_name(key) for key in COMPARATORS}
@@ -33,7 +34,7 @@ COMPARATOR_NAMES = {key: comparator_name(key) for key in COMPARATORS}
 class Item:
     """One indicator as at a month, after suppression."""
     indicator: Any
-    summary: dict
+    summary: IndicatorSummary
     series: pd.DataFrame
     comparators: pd.DataFrame
     breakdowns: pd.DataFrame | None
@@ -48,7 +49,7 @@ class Item:
     def any_suppressed(self) -> bool:
         frames = [self.series, self.comparators] + ([self.breakdowns]
                                                      if self.breakdowns is not None else [])
-        return bool(self.summary.get("suppressed")) or any(
+        return self.summary.suppressed or any(
             "suppressed" in f.columns and f["suppressed"].any() for f in frames if len(f))
 
 
@@ -80,8 +81,8 @@ class Pack:
     is_sample: bool
     key_points: str | None
     sections: list[SectionPart]
-
     exceptions: Any = None   # exports.exceptions_export.ExceptionsPart: set for the whole pack
+
     @property
     def month(self) -> str:
         return f"{pd.Timestamp(self.as_at):%B %Y}"
@@ -124,13 +125,13 @@ def count_text(num, den) -> str:
     return ""
 
 
-def _headline(ind, s: dict) -> str:
-    if s.get("suppressed"):
-        return f"{ind.title}: {SUPPRESSED} in {s.get('period') or ''}".strip()
+def _headline(ind, s: IndicatorSummary) -> str:
+    if s.suppressed:
+        return f"{ind.title}: {SUPPRESSED} in {s.period or ''}".strip()
     return headline(ind, s)
 
 
-def _sentence(ind, s: dict, authority: str) -> str:
+def _sentence(ind, s: IndicatorSummary, authority: str) -> str:
     text = chart_summary(ind, s, authority)
     # the components say "no figure (fewer than 5)"; a board paper says "fewer than 5"
     return text.replace(f"no figure ({SUPPRESSED})", SUPPRESSED)
@@ -139,32 +140,30 @@ def _sentence(ind, s: dict, authority: str) -> str:
 def comparison_rows(item: Item, authority: str) -> list[list[str]]:
     """The comparator table: [what, period, figure, children]."""
     ind, s = item.indicator, item.summary
-    rows = [[f"{authority} (latest)", s.get("period") or "",
-             value_text(ind, s.get("value"), s.get("suppressed"), s.get("missing_reason")),
-             count_text(s.get("numerator"), s.get("denominator"))]]
-    prev = s.get("previous")
-    if prev:
-        rows.append([f"{authority} (previous)", prev.get("period") or "",
-                     value_text(ind, prev.get("value"), prev.get("suppressed")), ""])
-    ot = s.get("outturn")
-    if ot:
-        rows.append([f"{authority} out-turn", ot.get("year") or "",
-                     value_text(ind, ot.get("value"), ot.get("suppressed")), ""])
-    if s.get("target") is not None or s.get("rag_basis") == "england":
+    rows = [[f"{authority} (latest)", s.period or "",
+             value_text(ind, s.value, s.suppressed, s.missing_reason),
+             count_text(s.numerator, s.denominator)]]
+    if s.previous:
+        rows.append([f"{authority} (previous)", s.previous.label or "",
+                     value_text(ind, s.previous.value, s.previous.suppressed), ""])
+    if s.outturn:
+        rows.append([f"{authority} out-turn", s.outturn.label or "",
+                     value_text(ind, s.outturn.value, s.outturn.suppressed), ""])
+    if s.target is not None or s.rag_basis == "england":
         rows.append(["Target", "", target_text(ind, s), ""])
-    if s.get("rag_basis"):
-        rows.append(["Status", "", rag_label(s.get("rag"), s.get("rag_basis")), ""])
-    ac = s.get("all_children")  # the same measure for all children in the area, when loaded
+    if s.rag_basis:
+        rows.append(["Status", "", rag_label(s.rag, s.rag_basis), ""])
+    ac = s.all_children  # the same measure for all children in the area, when loaded
     if ac:
         rows.append(["All children in the area", ac.get("year") or "",
                      ind.format_value(ac["value"]), ""])
-    for key, name in COMPARATOR_NAMES.items():
-        c = (s.get("comparators") or {}).get(key)
+    for key in COMPARATORS:
+        c = s.comparator(key)
         if c:
-            text = value_text(ind, c.get("value"), c.get("suppressed"), c.get("missing_reason"))
-            if key == "statistical_neighbours" and c.get("n_neighbours") and c.get("value") is not None:
-                text += f" (average of {int(c['n_neighbours'])})"
-            rows.append([name, c.get("year") or "", text, ""])
+            text = value_text(ind, c.value, c.suppressed, c.missing_reason)
+            if key == "statistical_neighbours" and c.n_neighbours and c.value is not None:
+                text += f" (average of {int(c.n_neighbours)})"
+            rows.append([c.name, c.year or "", text, ""])
     return rows
 
 
@@ -183,7 +182,7 @@ def _figures(item: Item, authority: str, as_at: date, mode: str) -> list:
     ind = item.indicator
     notes = [SUPPRESSED_FOOTNOTE] if item.any_suppressed else []
     trend = trend_figure(ind, item.series, item.comparators, authority_name=authority,
-                         as_at=as_at, target=item.summary.get("target"), footnotes=notes,
+                         as_at=as_at, target=item.summary.target, footnotes=notes,
                          for_export=True)
     figs = [("trend", trend, item.text)]
     for chart in item.charts:  # the screen's breakdown charts (present.breakdowns)
@@ -358,7 +357,8 @@ def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool 
     if ind.breakdowns:
         raw = wh.breakdown_series(code, as_at)
         bd = suppress_breakdowns(raw, ind, mode, totals=series) if len(raw) else None
-    summary = suppress_summary(wh.summary(code, as_at), ind, mode, series, comps)
+    summary = IndicatorSummary.from_store(
+        ind, suppress_summary(wh.summary(code, as_at), ind, mode, series, comps))
     authority = wh.config.name
     item = Item(ind, summary, series, comps, bd, _headline(ind, summary),
                 _sentence(ind, summary, authority), _commentary(wh, as_at, code, mode),
@@ -432,28 +432,27 @@ def chart_data(item: Item, authority: str) -> pd.DataFrame:
 def summary_row(item: Item) -> dict:
     """One row of the board pack's spreadsheet: the figures `lacdash show` prints."""
     ind, s = item.indicator, item.summary
-    comps = s.get("comparators") or {}
-    row = {"Code": ind.code, "Indicator": ind.title, "Unit": ind.unit, "Period": s.get("period"),
-           "Value": s.get("value"), "Numerator": s.get("numerator"),
-           "Denominator": s.get("denominator"),
-           "Previous period": (s.get("previous") or {}).get("period"),
-           "Previous value": (s.get("previous") or {}).get("value"),
-           "Out-turn year": (s.get("outturn") or {}).get("year"),
-           "Out-turn": (s.get("outturn") or {}).get("value"),
-           "Target": s.get("target"), "RAG": s.get("rag"),
-           "RAG compared with": {"target": "target", "england": "England"}.get(s.get("rag_basis"))}
-    for key, name in COMPARATOR_NAMES.items():
-        c = comps.get(key) or {}
-        row[f"{name} year"] = c.get("year")
-        row[name] = c.get("value")
+    prev, ot = s.previous, s.outturn
+    row = {"Code": ind.code, "Indicator": ind.title, "Unit": ind.unit, "Period": s.period,
+           "Value": s.value, "Numerator": s.numerator, "Denominator": s.denominator,
+           "Previous period": prev.label if prev else None,
+           "Previous value": prev.value if prev else None,
+           "Out-turn year": ot.label if ot else None,
+           "Out-turn": ot.value if ot else None,
+           "Target": s.target, "RAG": s.rag,
+           "RAG compared with": {"target": "target", "england": "England"}.get(s.rag_basis)}
+    for key in COMPARATORS:
+        c = s.comparator(key)
+        row[f"{comparator_name(key)} year"] = c.year if c else None
+        row[comparator_name(key)] = c.value if c else None
     notes = []
-    if s.get("suppressed"):
+    if s.suppressed:
         notes.append(f"latest figure {SUPPRESSED}")
-    elif s.get("missing_reason"):
-        notes.append(str(s["missing_reason"]))
-    if (s.get("previous") or {}).get("suppressed"):
+    elif s.missing_reason:
+        notes.append(str(s.missing_reason))
+    if prev and prev.suppressed:
         notes.append(f"previous {SUPPRESSED}")
-    if (s.get("outturn") or {}).get("suppressed"):
+    if ot and ot.suppressed:
         notes.append(f"out-turn {SUPPRESSED}")
     row["Note"] = "; ".join(notes) or None
     return row

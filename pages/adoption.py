@@ -11,6 +11,7 @@ from components import adoption_charts as ac
 from components import adoption_tables as at
 from components.layout import chart_block, small_cohort_warning
 from pipelines.measures import adoption
+from present.summary import read_summary
 from webapp import context, shell, views
 from webapp.urls import check_as_at
 
@@ -118,7 +119,7 @@ def layout(as_at=None, **_):
                             id="section-commentary")]
     cat = context.get_catalogue()
     ind = cat.get("ADOPTIONS_NUMBER")
-    tail = [views.indicator_trend_block(ind, wh.summary(ind.code, month), wh, context.get_config(),
+    tail = [views.indicator_trend_block(ind, read_summary(wh, ind.code, month), wh, context.get_config(),
                                         month),
             # England's figures are annual, ours monthly: the annual-results table (annual
             # indicators only) never showed them, so a table of our latest beside England's.

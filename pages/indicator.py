@@ -10,6 +10,7 @@ from components.layout import revision_note, section_href, small_cohort_warning
 from components.summary_text import change_label, rag_label, target_text
 from components.tables import comparator_table, revisions_table
 from present.action_plan import indicator_actions
+from present.summary import read_summary
 from webapp import context, shell, views
 from webapp.plan_views import indicator_actions_block
 from webapp.urls import check_as_at, href
@@ -61,28 +62,27 @@ def layout(code=None, as_at=None, **_):
 
 def _build(ctx, ind, asked):
     wh, config, cat, code, month = ctx.warehouse, ctx.config, ctx.catalogue, ind.code, asked.month
-    s = wh.summary(code, month)
-    latest = format_value_or_reason(ind, s["value"], s["missing_reason"])
-    fraction = (f"{format_count(s['numerator'])} of {format_count(s['denominator'])}"
-                if s["numerator"] is not None and s["denominator"] is not None else None)
-    previous, outturn = s.get("previous") or {}, s.get("outturn") or {}
+    s = read_summary(wh, code, month)
+    latest = format_value_or_reason(ind, s.value, s.missing_reason)
+    fraction = (f"{format_count(s.numerator)} of {format_count(s.denominator)}"
+                if s.numerator is not None and s.denominator is not None else None)
+    previous, outturn = s.previous, s.outturn
     facts = [
         ("Latest figure", html.Span([html.Strong(latest, id="latest-value"),
-                                     f" in {month_label(s['period'], long=True)}" if s["period"] else "",
+                                     f" in {month_label(s.period, long=True)}" if s.period else "",
                                      f" ({fraction})" if fraction else ""])),
-        (f"Since {month_label(previous.get('period'))}" if previous else "Since last month",
-         change_label(ind, previous.get("value"), s["value"])),
-        (f"Since the {outturn['year']} out-turn" if outturn else "Since the last out-turn",
-         change_label(ind, outturn.get("value"), s["value"])),
+        (f"Since {month_label(previous.label)}" if previous else "Since last month",
+         change_label(ind, previous.value if previous else None, s.value)),
+        (f"Since the {outturn.label} out-turn" if outturn else "Since the last out-turn",
+         change_label(ind, outturn.value if outturn else None, s.value)),
         ("Target", target_text(ind, s)),
-        ("Status", rag_label(s["rag"], s.get("rag_basis"))),
+        ("Status", rag_label(s.rag, s.rag_basis)),
     ]
     notes = []
-    if s.get("small_cohort"):
-        notes.append(small_cohort_warning(s["denominator"], ind.small_cohort or 20))
-    first = s.get("first_reported")
-    if first and ind.format_value(first["value"]) != ind.format_value(s["value"]):
-        notes.append(revision_note(s["period"], first["value"], s["value"], indicator=ind))
+    if s.small_cohort:
+        notes.append(small_cohort_warning(s.denominator, ind.small_cohort or 20))
+    if s.revised_from is not None:
+        notes.append(revision_note(s.period, s.revised_from, s.value, indicator=ind))
     revisions = wh.revisions(code, month)
     revisions = revisions[revisions["first_value"].ne(revisions["current_value"])] if len(revisions) else revisions
     comps = wh.comparators(code, month) if ind.comparators else None

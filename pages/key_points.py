@@ -7,9 +7,9 @@ from dash import html
 
 from components.downloads import board_pack_panel
 from components.scorecard import scorecard_section
+from present.summary import read_summaries
 from webapp import context, shell
 from webapp.auth import current_user
-from webapp.views import for_scorecard
 from webapp.urls import check_as_at
 
 dash.register_page(__name__, path="/", name="Key points", order=0,
@@ -36,7 +36,7 @@ def _can_private() -> bool:
 
 def _build(ctx, asked):
     wh, cat, month = ctx.warehouse, ctx.catalogue, asked.month
-    by_code = {s["code"]: for_scorecard(s, cat.get(s["code"])) for s in wh.scorecard(month)}
+    by_code = read_summaries(wh, cat.indicators, month)
     indicators = {i.code: i for i in cat.indicators}
     sections = [scorecard_section(sec.slug, [by_code[i.code] for i in sec.indicators], indicators,
                                   title=sec.title, as_at=asked.param)

@@ -13,6 +13,7 @@ import dash
 from dash import html
 
 from pipelines.core.catalogue import load_catalogue
+from present.summary import read_summaries
 from webapp import context, shell, views
 from webapp.urls import check_as_at
 
@@ -30,7 +31,7 @@ def layout(slug: str, /, as_at=None, **_):
 def _build(ctx, slug, month):
     wh, cat, config = ctx.warehouse, ctx.catalogue, ctx.config
     section = cat.section(slug)
-    summaries = {i.code: wh.summary(i.code, month) for i in section.indicators}
+    summaries = read_summaries(wh, section.indicators, month)
     blocks = []
     for ind in section.indicators:
         blocks.append(views.indicator_trend_block(ind, summaries[ind.code], wh, config, month))

@@ -3,60 +3,49 @@
 One plain sentence per notable change, e.g. "Health assessments up to date: 88% in Oct
 2026, down from 91% at the 2025-26 out-turn (worse), below England (90%)." The editor
 rewrites it; the draft only saves them finding the changes. Missing figures are said to be
-missing, never treated as zero. Pure: reads only what `Warehouse.summary` gives.
+missing, never treated as zero. Pure: reads only an `IndicatorSummary`.
 """
 from __future__ import annotations
 
+from components.summary_text import (COMPARATOR_LABELS, comparison_base, direction,
+                                     first_comparator, movement)
+from present.summary import IndicatorSummary, read_summary
+
 OVERALL = "key-points"  # the commentary section key of the key-points page itself
 _COMPARABLE_UNITS = ("percent", "rate", "days", "score")  # counts differ by size of area
-_COMPARATOR_NAMES = (("england", "England"), ("statistical_neighbours",
-                                               "statistical neighbours"),
-                     ("west_midlands", "the West Midlands"))
+_VERDICT = {"improving": " (better)", "worsening": " (worse)"}
 
 
-def _same_shown(ind, a, b) -> bool:
-    return ind.format_value(a) == ind.format_value(b)
-
-
-def _verdict(direction: str | None) -> str:
-    return {"improving": " (better)", "worsening": " (worse)"}.get(direction or "", "")
-
-
-def sentence(ind, s: dict) -> str | None:
-    """The sentence for one indicator's summary, or None when nothing notable changed."""
-    period = s.get("period")
-    if s.get("value") is None:
-        if not period:
+def sentence(ind, s: IndicatorSummary) -> str | None:
+    """The sentence for one indicator's summary, or None when nothing notable changed. The
+    rules are the chart sentence's (components.summary_text): compared with the last out-turn
+    else the previous month, direction by polarity at the shown rounding, England first."""
+    if s.value is None:
+        if not s.period:
             return None
-        reason = s.get("missing_reason")
-        return (f"{ind.title}: no figure for {period}" + (f" ({reason})" if reason else "") + ".")
-    value = ind.format_value(s["value"])
-    ref, ref_text, direction = None, "", None
-    ot, prev = s.get("outturn"), s.get("previous")
-    if ot and ot.get("value") is not None:
-        ref, ref_text = ot["value"], f"at the {ot['year']} out-turn"
-        direction = s.get("direction_since_outturn")
-    elif prev and prev.get("value") is not None:
-        ref, ref_text = prev["value"], f"in {prev['period']}"
-        direction = s.get("direction_since_previous")
-    if ref is None or _same_shown(ind, ref, s["value"]):
+        reason = s.missing_reason
+        return f"{ind.title}: no figure for {s.period}" + (f" ({reason})" if reason else "") + "."
+    base = comparison_base(s)
+    if base is None:
+        return None
+    which, ref = base
+    if movement(ind, ref.value, s.value) == "same":
         return None  # no change a reader could see: not a key point
     if ind.polarity == "none":
         return None  # context figures are shown, not judged, in the draft
-    updown = "up" if float(s["value"]) > float(ref) else "down"
-    text = (f"{ind.title}: {value} in {period}, {updown} from {ind.format_value(ref)} "
-            f"{ref_text}{_verdict(direction)}")
-    if ind.unit in _COMPARABLE_UNITS:
-        for key, name in _COMPARATOR_NAMES:
-            c = (s.get("comparators") or {}).get(key)
-            if c and c.get("value") is not None:
-                cv = c["value"]
-                rel = ("in line with" if _same_shown(ind, cv, s["value"]) else
-                       "above" if float(s["value"]) > float(cv) else "below")
-                text += f", {rel} {name} ({ind.format_value(cv)} in {c['year']})"
-                break
-    if s.get("small_cohort") and s.get("denominator") is not None:
-        text += (f"; a small group ({ind.format_value(s['denominator']).rstrip('%')} children),"
+    ref_text = f"at the {ref.label} out-turn" if which == "outturn" else f"in {ref.label}"
+    updown = "up" if float(s.value) > float(ref.value) else "down"
+    text = (f"{ind.title}: {ind.format_value(s.value)} in {s.period}, {updown} from "
+            f"{ind.format_value(ref.value)} {ref_text}"
+            f"{_VERDICT.get(direction(ind, ref.value, s.value) or '', '')}")
+    comp = first_comparator(s) if ind.unit in _COMPARABLE_UNITS else None
+    if comp:
+        key, c = comp
+        move = movement(ind, c.value, s.value)
+        rel = {"same": "in line with", "up": "above", "down": "below"}[move]
+        text += f", {rel} {COMPARATOR_LABELS[key]} ({ind.format_value(c.value)} in {c.year})"
+    if s.small_cohort and s.denominator is not None:
+        text += (f"; a small group ({ind.format_value(s.denominator).rstrip('%')} children),"
                  " so the figure moves a lot")
     return text + "."
 
@@ -73,7 +62,7 @@ def draft_key_points(warehouse, as_at, section: str | None = None) -> str:
     by_section = {s.id: [] for s in sections}
     for ind in cat.indicators:
         if ind.section in by_section:
-            line = sentence(ind, warehouse.summary(ind.code, as_at))
+            line = sentence(ind, read_summary(warehouse, ind.code, as_at))
             if line:
                 by_section[ind.section].append(line)
     month = f"{as_at:%B %Y}"

@@ -5,7 +5,7 @@ it shows, a one-sentence summary and a table alternative (components.layout.char
 
 The pure helpers at the top (`all_children_text`, `breakdown_summary`, `breakdown_rows`)
 are unit-tested; the view functions only fetch and wire. All-children figures come from the
-warehouse (`summary["all_children"]`, the catalogue's `context` indicator), with their year
+warehouse (`IndicatorSummary.all_children`, the catalogue's `context` indicator), with their year
 and source, and are absent when not loaded.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from components.tables import attainment_table, data_table
 from components.trend_chart import trend_figure
 from present.benchmark import cohort_notes, rank_sentence, sn_average_sentence
 from present.breakdowns import BREAKDOWN_MONTHS, breakdown_charts
+from present.summary import IndicatorSummary
 
 
 
@@ -38,17 +39,6 @@ def all_children_text(ind, all_children: dict | None) -> str | None:
         return None
     return (f"{ind.format_value(all_children['value'])} ({all_children['year']}; "
             f"{all_children['source']})")
-
-
-def for_scorecard(summary: dict, ind) -> dict:
-    """The summary as components.scorecard reads it: `first_reported` as the value first
-    reported (queries gives {value, replaced_at}), and only when it reads differently."""
-    first = summary.get("first_reported")
-    if isinstance(first, dict):
-        first = first.get("value")
-    if first is not None and ind.format_value(first) == ind.format_value(summary.get("value")):
-        first = None
-    return {**summary, "first_reported": first}
 
 
 def _window(frame: pd.DataFrame, months: int) -> pd.DataFrame:
@@ -116,20 +106,20 @@ def _table(caption: str, headers: list[str], rows: list[list[str]], id: str | No
 
 
 # ------------------------------------------------------------------ views
-def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool = True,
+def indicator_trend_block(ind, summary: IndicatorSummary, wh, config, as_at, *, link: bool = True,
                           heading_level: int = 2) -> html.Section:
     """Trend chart (out-turns, comparators, target), summary sentence and figures table."""
     series = wh.series(ind.code, as_at)
     comps = wh.comparators(ind.code, as_at) if ind.comparators else None
     fig = trend_figure(ind, series, comps, authority_name=config.name, as_at=as_at,
-                       target=summary.get("target"))
+                       target=summary.target)
     notes = []
-    beside = all_children_text(ind, summary.get("all_children"))
+    beside = all_children_text(ind, summary.all_children)
     if beside:
         notes.append(html.P([html.Strong("All children in the area: "), beside],
                             className="context-note"))
-    if summary.get("small_cohort"):
-        notes.append(small_cohort_warning(summary.get("denominator"), ind.small_cohort or 20))
+    if summary.small_cohort:
+        notes.append(small_cohort_warning(summary.denominator, ind.small_cohort or 20))
     notes += comparison_notes(ind, summary, config, as_at)
     if link:
         notes.append(html.P(dcc.Link(f"More about {ind.title[:1].lower() + ind.title[1:]}",
@@ -141,17 +131,17 @@ def indicator_trend_block(ind, summary: dict, wh, config, as_at, *, link: bool =
                        heading_level=heading_level, notes=notes)
 
 
-def comparison_notes(ind, summary: dict, config, as_at) -> list:
+def comparison_notes(ind, summary: IndicatorSummary, config, as_at) -> list:
     """Rank and quartile, what the neighbours' average rests on, like-for-like notes and the
     link to the benchmarking view (issue 10), for an indicator with published comparators."""
     if not ind.comparators:
         return []
     notes = []
-    rank = rank_sentence(summary.get("rank"))
+    rank = rank_sentence(summary.rank)
     if rank:
         notes.append(html.P([html.Strong("Rank: "), rank], className="context-note rank-note"))
-    sn = (summary.get("comparators") or {}).get("statistical_neighbours")
-    text = sn_average_sentence(sn, len(config.statistical_neighbours))
+    sn = summary.comparator("statistical_neighbours")
+    text = sn_average_sentence(sn.store if sn else None, len(config.statistical_neighbours))
     if text:
         notes.append(html.P(text, className="context-note"))
     for note in cohort_notes(ind):
@@ -218,17 +208,17 @@ def annual_table_block(indicators, wh, config, as_at, title: str) -> html.Sectio
     ], className="chart-block", id="annual-table-block", **{"aria-labelledby": "annual-table-heading"})
 
 
-def context_table_block(indicators, summaries: dict, config) -> html.Section | None:
+def context_table_block(indicators, summaries: dict[str, IndicatorSummary], config) -> html.Section | None:
     """Monthly measures with an all-children figure (e.g. sex, ethnicity): looked-after
     children beside all children in the area."""
     rows = []
     for ind in indicators:
-        a = summaries[ind.code].get("all_children") if ind.frequency == "M" else None
+        a = summaries[ind.code].all_children if ind.frequency == "M" else None
         if not a:  # no all-children figure loaded: nothing to set beside it
             continue
         s = summaries[ind.code]
-        value = format_value_or_reason(ind, s.get("value"), s.get("missing_reason"))
-        when = month_label(s.get("period")) if s.get("period") else ""
+        value = format_value_or_reason(ind, s.value, s.missing_reason)
+        when = month_label(s.period) if s.period else ""
         rows.append([ind.title, f"{value} ({when})" if when else value,
                      f"{ind.format_value(a['value'])} ({a['year']})", a["source"]])
     if not rows:

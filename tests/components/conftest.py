@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pipelines.core.catalogue import load_catalogue
+from present.summary import IndicatorSummary
 
 
 CATALOGUE = load_catalogue()
@@ -67,8 +68,14 @@ def indicator():
     return real("HEALTH_CHECKS_PCT", target=95.0)
 
 
+def typed(indicator, store: dict):
+    """The summary as the components read it, built from the store's dict."""
+    return IndicatorSummary.from_store(indicator, store)
+
+
 @pytest.fixture
 def summary():
+    """What `Warehouse.summary` gives (tests wrap it with `typed`)."""
     return {
         "code": "HEALTH_CHECKS_PCT", "title": "Health assessments up to date", "unit": "percent", "polarity": "up",
         "as_at": date(2018, 1, 31), "period": date(2018, 1, 31), "value": 88.0,

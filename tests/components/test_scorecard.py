@@ -2,7 +2,7 @@ from dash import html
 
 from components.scorecard import indicator_href, scorecard_row, scorecard_section
 
-from .conftest import real, walk
+from .conftest import real, typed, walk
 
 
 _walk = walk
@@ -13,7 +13,7 @@ def _text(node):
 
 
 def test_row_links_to_indicator_page_as_at_month(indicator, summary):
-    row = scorecard_row(summary, indicator, None)
+    row = scorecard_row(typed(indicator, summary), indicator, None)
     link = next(n for n in _walk(row) if isinstance(n, html.A))
     assert link.href == "/indicator/HEALTH_CHECKS_PCT?as_at=2018-01"
     assert link.children == "Health assessments up to date"
@@ -24,7 +24,7 @@ def test_indicator_href():
 
 
 def test_row_shows_value_changes_status_and_comparators(indicator, summary):
-    text = _text(scorecard_row(summary, indicator, "/indicator/HEALTH_CHECKS_PCT?as_at=2018-01"))
+    text = _text(scorecard_row(typed(indicator, summary), indicator, "/indicator/HEALTH_CHECKS_PCT?as_at=2018-01"))
     assert "88%" in text and "Jan 2018" in text
     assert "↑ up 2 points, improving" in text          # since December
     assert "↓ down 3 points, worsening" in text        # since the 2016-17 out-turn
@@ -34,7 +34,7 @@ def test_row_shows_value_changes_status_and_comparators(indicator, summary):
 
 
 def test_row_sparkline_has_text_alternative(indicator, summary):
-    img = next(n for n in _walk(scorecard_row(summary, indicator, None)) if isinstance(n, html.Img))
+    img = next(n for n in _walk(scorecard_row(typed(indicator, summary), indicator, None)) if isinstance(n, html.Img))
     assert img.src.startswith("data:image/svg+xml;base64,")
     assert img.alt.startswith("Last 13 months: from 90% in Jan 2017 to 88% in Jan 2018")
     assert "1 month with no figure" in img.alt
@@ -42,12 +42,12 @@ def test_row_sparkline_has_text_alternative(indicator, summary):
 
 def test_missing_latest_value_is_no_figure(indicator, summary):
     summary = {**summary, "value": None, "missing_reason": "not received", "numerator": None, "denominator": None}
-    text = _text(scorecard_row(summary, indicator, None))
+    text = _text(scorecard_row(typed(indicator, summary), indicator, None))
     assert "no figure (not received)" in text
 
 
 def test_section_is_a_table_with_scoped_headers(indicator, summary):
-    section = scorecard_section("health", [summary], {"HEALTH_CHECKS_PCT": indicator}, as_at="2018-01")
+    section = scorecard_section("health", [typed(indicator, summary)], {"HEALTH_CHECKS_PCT": indicator}, as_at="2018-01")
     heading = section.children[0]
     assert heading.children.children == "Health" and heading.children.href == "/health?as_at=2018-01"
     table = section.children[1]
@@ -59,5 +59,5 @@ def test_section_is_a_table_with_scoped_headers(indicator, summary):
 def test_neutral_indicator_has_no_rag(summary):
     ind = real("CLA_NUMBER")
     summary = {**summary, "code": "CLA_NUMBER", "rag": None, "target": None}
-    text = _text(scorecard_row(summary, ind, None))
+    text = _text(scorecard_row(typed(ind, summary), ind, None))
     assert "No target" in text and "improving" not in text

@@ -7,11 +7,11 @@ from components.summary_text import (
     rag_word,
 )
 
-from .conftest import real
+from .conftest import real, typed
 
 
 def test_chart_summary_matches_the_report_style(indicator, summary):
-    text = chart_summary(indicator, summary, "Wolverhampton")
+    text = chart_summary(indicator, typed(indicator, summary), "Wolverhampton")
     assert text == ("Health assessments up to date were 88% in January 2018, down from 91% at the 2016-17 out-turn "
                     "(worsening), below target (95%) and below England (90%, 2016-17).")
 
@@ -19,13 +19,13 @@ def test_chart_summary_matches_the_report_style(indicator, summary):
 def test_polarity_up_rising_is_improving(summary):
     ind = real(polarity="up")
     summary = {**summary, "outturn": {"year": "2016-17", "value": 80.0}}
-    assert "up from 80% at the 2016-17 out-turn (improving)" in chart_summary(ind, summary, "Wolverhampton")
+    assert "up from 80% at the 2016-17 out-turn (improving)" in chart_summary(ind, typed(ind, summary), "Wolverhampton")
 
 
 def test_polarity_down_rising_is_worsening(summary):
     ind = real("PLACED_20_MILES_PCT", target=15.0)
     summary = {**summary, "value": 16.0, "outturn": {"year": "2016-17", "value": 14.0}, "comparators": {}, "target": 15.0}
-    text = chart_summary(ind, summary, "Wolverhampton")
+    text = chart_summary(ind, typed(ind, summary), "Wolverhampton")
     assert "up from 14% at the 2016-17 out-turn (worsening)" in text
     assert "above target (15%)" in text
 
@@ -33,12 +33,12 @@ def test_polarity_down_rising_is_worsening(summary):
 def test_polarity_down_falling_is_improving(summary):
     ind = real(polarity="down", target=None)
     summary = {**summary, "value": 12.0, "outturn": {"year": "2016-17", "value": 14.0}, "target": None}
-    assert "(improving)" in chart_summary(ind, summary, "Wolverhampton")
+    assert "(improving)" in chart_summary(ind, typed(ind, summary), "Wolverhampton")
 
 
 def test_neutral_indicator_never_improving_or_worsening(summary):
     ind = real(polarity="none", target=None)
-    text = chart_summary(ind, {**summary, "target": None}, "Wolverhampton")
+    text = chart_summary(ind, typed(ind, {**summary, "target": None}), "Wolverhampton")
     assert "improving" not in text and "worsening" not in text
     assert "down from 91%" in text
 
@@ -67,25 +67,25 @@ def test_rag_words_and_symbols():
 
 
 def test_headline_says_what_the_chart_shows(indicator, summary):
-    assert headline(indicator, summary) == "Health assessments up to date are below target and below England"
+    assert headline(indicator, typed(indicator, summary)) == "Health assessments up to date are below target and below England"
 
 
 def test_headline_without_target_or_comparator_uses_direction(summary):
     ind = real(title="Reviews on time", target=None)
     summary = {**summary, "target": None, "comparators": {}}
-    assert headline(ind, summary) == "Reviews on time are worsening since the 2016-17 out-turn"
+    assert headline(ind, typed(ind, summary)) == "Reviews on time are worsening since the 2016-17 out-turn"
 
 
 def test_missing_value_is_said_not_zeroed(indicator, summary):
     summary = {**summary, "value": float("nan"), "missing_reason": "c: suppressed for confidentiality"}
-    text = chart_summary(indicator, summary, "Wolverhampton")
+    text = chart_summary(indicator, typed(indicator, summary), "Wolverhampton")
     assert "no figure (c: suppressed for confidentiality)" in text
     assert " 0%" not in text
-    assert headline(indicator, summary) == "Health assessments up to date: no figure for Jan 2018"
+    assert headline(indicator, typed(indicator, summary)) == "Health assessments up to date: no figure for Jan 2018"
 
 
 def test_rounding_is_the_catalogues_half_up(indicator, summary):
     """60.5% reads 61% (as the product shows it), so 60.5 against 61 is no change."""
     assert indicator.format_value(60.5) == "61%"
     assert direction(indicator, 61.0, 60.5) == "no change"
-    assert "61% in January 2018" in chart_summary(indicator, {**summary, "value": 60.5}, "Wolverhampton")
+    assert "61% in January 2018" in chart_summary(indicator, typed(indicator, {**summary, "value": 60.5}), "Wolverhampton")

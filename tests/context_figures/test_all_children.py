@@ -17,6 +17,11 @@ from pipelines.store.queries import Warehouse
 from tests.components.conftest import walk
 from tools.sample.build import SAMPLE_DIR
 from webapp.views import annual_table_block, context_table_block, indicator_trend_block
+from present.summary import IndicatorSummary, read_summaries
+
+
+def typed(s: dict) -> IndicatorSummary:
+    return IndicatorSummary.from_store(CAT.get(s["code"]), s)
 
 HERE = Path(__file__).parent / "files"
 REPORT = Path(__file__).resolve().parents[1] / "reference_report" / "files"
@@ -72,7 +77,7 @@ def test_not_loaded_means_not_shown(report_only):
     text = text_of(block)
     assert "53%" not in text and "2016: 53" not in text  # no catalogue figure slips in
     assert "Where the all-children figures come from" not in text
-    trend = text_of(indicator_trend_block(CAT.get("KS2_RWM_PCT"), s, wh, report_only,
+    trend = text_of(indicator_trend_block(CAT.get("KS2_RWM_PCT"), typed(s), wh, report_only,
                                           wh.resolve_as_at("2018-01")))
     assert "All children" not in trend
 
@@ -91,7 +96,7 @@ def test_loaded_figures_show_with_their_year_and_source(report_only):
     assert "53%" in text and "-0.13" in text
     assert "47.7" not in text  # no looked-after Attainment 8 figure loaded: no row to pair it with
     assert "All pupils in the area: Key Stage 2 reading, writing and maths: 2016" in text
-    note = text_of(indicator_trend_block(CAT.get("KS2_RWM_PCT"), s, wh, report_only, as_at))
+    note = text_of(indicator_trend_block(CAT.get("KS2_RWM_PCT"), typed(s), wh, report_only, as_at))
     assert "53% (2016; DfE Key Stage 2" in note
     # the board pack says the same
     item = build_item(wh, "KS2_RWM_PCT", as_at, figures=False)
@@ -117,7 +122,7 @@ def test_monthly_measures_beside_all_children(report_only, tmp_path):
     _ingest(report_only, extract, HERE / "wolverhampton_all_children.csv")
     wh = Warehouse(report_only)
     inds = CAT.section("population").indicators
-    summaries = {i.code: wh.summary(i.code, "2018-01") for i in inds}
+    summaries = read_summaries(wh, inds, "2018-01")
     text = text_of(context_table_block(inds, summaries, report_only))
     assert "43.1%" in text and "48.8% (2016)" in text and "ONS mid-year" in text
     # looked-after BME not loaded: the row says so beside the all-children figure

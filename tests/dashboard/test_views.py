@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from pipelines.core.catalogue import load_catalogue
-from webapp.views import all_children_text, breakdown_rows, breakdown_summary, for_scorecard
+from present.summary import IndicatorSummary
+from webapp.views import all_children_text, breakdown_rows, breakdown_summary
 
 CAT = load_catalogue()
 
@@ -50,12 +51,12 @@ def test_breakdown_summary_names_the_latest_month_and_largest_group():
     assert text.endswith("The largest group is in house foster.")
 
 
-def test_scorecard_reads_first_reported_as_a_value_only_when_it_differs():
+def test_a_revision_is_shown_only_when_it_reads_differently():
     ind = CAT.get("HEALTH_CHECKS_PCT")
     s = {"code": ind.code, "value": 90.3, "first_reported": {"value": 88.0, "replaced_at": "x"}}
-    assert for_scorecard(s, ind)["first_reported"] == 88.0
+    assert IndicatorSummary.from_store(ind, s).revised_from == 88.0
     s["first_reported"] = {"value": 90.2, "replaced_at": "x"}  # reads 90% either way
-    assert for_scorecard(s, ind)["first_reported"] is None
+    assert IndicatorSummary.from_store(ind, s).revised_from is None
 
 
 # ---------------------------------------------------------------- layouts, server-side

@@ -22,6 +22,7 @@ from pipelines.core.config import ConfigError, load_config
 from pipelines.core.rag import judge, rule_for
 from pipelines.store.queries import Warehouse
 from tests.components.conftest import walk
+from present.summary import IndicatorSummary
 
 FILES = Path(__file__).resolve().parents[1] / "reference_report" / "files"
 CAT = load_catalogue()
@@ -100,7 +101,7 @@ def test_page_and_pack_say_the_same_status(loaded):
                                  ("CL_SUITABLE_ACCOM_PCT", "▲ Close to target", "90%")]:
         ind = CAT.get(code)
         s = wh.summary(code, "2018-01")
-        row = text_of(scorecard_row(s, ind))
+        row = text_of(scorecard_row(IndicatorSummary.from_store(ind, s), ind))
         assert target in row and status.split(" ", 1)[1] in row
         item = build_item(wh, code, wh.resolve_as_at("2018-01"), figures=False)
         pack = {r[0]: r[2] for r in comparison_rows(item, loaded.name)}
@@ -115,14 +116,14 @@ def test_compared_with_england_is_not_called_a_target(wolves_config, capsys):
     wh = Warehouse(wolves_config)
     ind = CAT.get("CL_EET_PCT")
     s = wh.summary("CL_EET_PCT", "2018-01")
-    row = text_of(scorecard_row(s, ind))
+    row = text_of(scorecard_row(IndicatorSummary.from_store(ind, s), ind))
     assert "compared with England" in row and "As good as or better than England" in row
     assert "On target" not in row
     item = build_item(wh, "CL_EET_PCT", wh.resolve_as_at("2018-01"), figures=False)
     pack = {r[0]: r[2] for r in comparison_rows(item, wolves_config.name)}
     assert pack["Target"] == "compared with England"
     assert pack["Status"] == "✓ As good as or better than England"
-    assert target_text(ind, s) == "compared with England"
+    assert target_text(ind, IndicatorSummary.from_store(ind, s)) == "compared with England"
     # No England figure: it says so, not "No target".
     assert rag_label(None, "england") == "– No England figure to compare"
 

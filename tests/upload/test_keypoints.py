@@ -3,7 +3,8 @@ missing figures."""
 from __future__ import annotations
 
 from pipelines.core.catalogue import load_catalogue
-from present.keypoints import draft_key_points, sentence
+from present.keypoints import draft_key_points, sentence as draft_sentence
+from present.summary import IndicatorSummary
 from pipelines.store.queries import Warehouse
 
 CAT = load_catalogue()
@@ -14,6 +15,10 @@ def summary(**kw):
             "previous": None, "comparators": {}, "direction_since_outturn": None,
             "direction_since_previous": None, "small_cohort": False, "denominator": None}
     return base | kw
+
+
+def sentence(ind, s: dict):
+    return draft_sentence(ind, IndicatorSummary.from_store(ind, s))
 
 
 def test_the_report_example_sentence():
