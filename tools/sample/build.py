@@ -8,6 +8,7 @@ from pathlib import Path
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import PROJECT_ROOT
 from pipelines.plan_uploads import import_plan_file
+from pipelines.uploads import check_files, commit_checked
 
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 # Comparators first, then the local months, then the adoption records (their computed
@@ -42,7 +43,6 @@ def _load_plan(config, sample_dir: Path) -> list[str]:
 
 
 def build_sample(config, sample_dir: Path = SAMPLE_DIR) -> str:
-    from pipelines.uploads import check_files, commit_checked
     if not config.is_sample and config.warehouse_path.exists():
         raise SampleError(
             f"{config.warehouse_path} belongs to {config.name}, not the sample: refusing to "
