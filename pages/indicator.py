@@ -13,6 +13,7 @@ from present.action_plan import indicator_actions
 from present.summary import read_summary
 from webapp import context, shell, views
 from webapp.plan_views import indicator_actions_block
+from webapp.ssda903_views import reconciliation_block
 from webapp.urls import check_as_at, href
 
 POLARITY_WORDS = {"up": "Higher is better", "down": "Lower is better",
@@ -117,6 +118,7 @@ def _build(ctx, ind, asked):
                    className="chart-summary"),
             html.Div(revisions_table(ind, revisions, id="revisions-table"), className="table-wrap"),
         ], className="revisions", **{"aria-labelledby": "revisions-heading"}) if len(revisions) else None,
+        reconciliation_block(ind, wh),
         # the latest month shows today's plan; a past month the plan as it stood then
         indicator_actions_block(indicator_actions(
             wh, code, None if month == wh.latest_month() else month), asked.param),

@@ -76,7 +76,8 @@ def user_links(as_at_param=None):
         links += [dcc.Link("Upload figures", href="/upload"),
                   dcc.Link("Write key points",
                            href=href("/key-points/edit", as_at_param)),
-                  dcc.Link("Edit the action plan", href="/action-plan/edit")]
+                  dcc.Link("Edit the action plan", href="/action-plan/edit"),
+                  dcc.Link("Data quality", href="/data-quality")]
     if user.role == "admin":
         links.append(dcc.Link("Admin", href="/admin"))
     return html.Aside([bar, html.Nav(links, className="team-links",

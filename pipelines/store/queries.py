@@ -378,6 +378,41 @@ class Warehouse:
     def audit_log(self, limit=500) -> pd.DataFrame:
         return self.df('SELECT * FROM audit_log ORDER BY "at" DESC, rowid DESC LIMIT ?', [limit])
 
+    def ssda903_quality(self) -> pd.DataFrame:
+        """The data-quality report of the latest committed SSDA903 extract (repairs, gaps,
+        DfE rule failures; children pseudonymised): editors only, never on board pages."""
+        def run():
+            return self.df("""
+                SELECT q.* EXCLUDE (upload_id), q.upload_id FROM ssda903_quality q
+                WHERE q.upload_id = (SELECT max(upload_id) FROM uploads
+                                     WHERE kind = 'ssda903' AND status = 'committed')
+                ORDER BY CASE q.severity WHEN 'warning' THEN 0 ELSE 1 END, q.kind, q.rule,
+                         q.child""")
+        return self.cached("ssda903_quality", run)
+
+    def reconciliation(self, code=None) -> pd.DataFrame:
+        """For each year ending 31 March: our figure computed from the SSDA903 extract beside
+        the published figure for the authority (loaded from DfE's files), and the difference.
+        Columns: indicator_code, year, computed, numerator, denominator, published,
+        difference (published and difference NaN when no published figure is loaded)."""
+        def run():
+            return self.df("""
+                SELECT y.indicator_code, y."year", y.value AS computed, y.numerator,
+                       y.denominator, o.value AS published, y.value - o.value AS difference
+                FROM ssda903_year_end y
+                LEFT JOIN observations o
+                  ON o.indicator_code = y.indicator_code AND o.area_code = ?
+                 AND o.period_type = 'year' AND o.breakdown = ''
+                 AND o.period_end = make_date(CAST(substr(y."year", 1, 4) AS INTEGER) + 1, 3, 31)
+                 AND o.upload_id NOT IN (SELECT upload_id FROM uploads WHERE kind = 'ssda903')
+                WHERE y.upload_id = (SELECT max(upload_id) FROM uploads
+                                     WHERE kind = 'ssda903' AND status = 'committed')
+                ORDER BY y.indicator_code, y.year""", [self.config.code])
+        d = self.cached("reconciliation", run)
+        if code is not None:
+            d = d[d["indicator_code"] == code].reset_index(drop=True)
+        return d
+
     def adoption_children(self) -> pd.DataFrame:
         """The child-level records of the latest committed adoption upload (pseudonymous)."""
         return self.df("""

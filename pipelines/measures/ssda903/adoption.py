@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipelines.measures.adoption import ADOPTION_COLUMNS
 from pipelines.measures.ssda903.care import Care
-from pipelines.sources.ssda903 import ADOPTION_PLACES
+from pipelines.core.ssda903 import ADOPTION_PLACES
 
 
 def adoption_children(care: Care, quality: list | None = None) -> pd.DataFrame:

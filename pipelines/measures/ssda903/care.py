@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pipelines.sources.ssda903 import (ADOPTION_PLACES, SHORT_BREAK_LS, TEMPORARY_PLACES,
+from pipelines.core.ssda903 import (ADOPTION_PLACES, SHORT_BREAK_LS, TEMPORARY_PLACES,
                                        Extract)
 
 PLACEMENT_CHANGE_RNE = {"P", "B", "T", "U"}

@@ -17,7 +17,7 @@ from pipelines.measures import adoption as adoption_scorecard
 from pipelines.measures.ssda903 import definitions as d
 from pipelines.measures.ssda903.adoption import adoption_children
 from pipelines.measures.ssda903.care import Care, prepare
-from pipelines.sources.ssda903 import Extract, year_label
+from pipelines.core.ssda903 import Extract, year_label
 
 CANONICAL_COLUMNS = adoption_scorecard.CANONICAL_COLUMNS
 
