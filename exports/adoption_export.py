@@ -27,6 +27,7 @@ from exports.suppression import NOTE, PRIVATE, PUBLIC, SUPPRESSED, check_mode, i
     suppress_frame
 from exports.tables_export import to_csv_bytes, to_xlsx_bytes
 from pipelines.measures import adoption
+from present.adoption import adoption_days, thresholds
 
 CHARTS = ("rolling", "dots", "waiting")
 DATA_FORMATS = ("xlsx", "csv")
@@ -63,14 +64,14 @@ def _check(value: str, allowed, what: str) -> str:
 
 
 def _children(wh, what: str) -> pd.DataFrame:
-    kids = wh.adoption_children()
-    if not len(kids):
+    days = adoption_days(wh)
+    if days is None:
         raise ExportInputError(NO_RECORDS.format(what=what))
-    return adoption.child_days(kids)
+    return days
 
 
 def _thresholds(wh):
-    return adoption.catalogue_thresholds(wh.catalogue)
+    return thresholds(wh.catalogue)
 
 
 def _long(d) -> str:

@@ -23,6 +23,7 @@ from exports.base import SUPPRESSED_FOOTNOTE, ExportInputError, header_lines, re
 from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, is_small, suppress_breakdowns,
                                  suppress_frame, suppress_summary, suppress_text)
 from pipelines.measures import adoption
+from present.adoption import adoption_days, thresholds
 from present.breakdowns import BreakdownChart, breakdown_charts
 from present.summary import IndicatorSummary
 
@@ -222,14 +223,6 @@ SCORECARD_WINDOWS = (("three_year", "3-year average"), ("single_year", "last com
                      ("year_to_date", "year to date"))
 
 
-def _adoption_days(wh) -> pd.DataFrame | None:
-    """Each adopted child's waits, or None when no adoption records are loaded."""
-    kids = wh.adoption_children()
-    if not len(kids):
-        return None
-    return adoption.child_days(kids)
-
-
 def _hidden(n, mode: str) -> bool:
     return mode == PUBLIC and is_small(n)
 
@@ -277,10 +270,10 @@ def scorecard_rows(card: dict, mode: str = PUBLIC) -> list[list[str]]:
 
 def adoption_scorecard(wh, as_at: date, mode: str = PUBLIC, days=None) -> Scorecard | None:
     """The scorecard as at a month from the child-level records (None when none are loaded)."""
-    days = _adoption_days(wh) if days is None else days
+    days = adoption_days(wh) if days is None else days
     if days is None:
         return None
-    card = adoption.scorecard(days, as_at, adoption.catalogue_thresholds(wh.catalogue))
+    card = adoption.scorecard(days, as_at, thresholds(wh.catalogue))
     when = pd.Timestamp(card["as_at"]).strftime("%-d %B %Y")
     text = ("The adoption scorecard, computed from the adoption team's child-level records: "
             "each figure is the average over the children adopted in the years shown (whole "
@@ -332,7 +325,7 @@ def adoption_alt(c) -> str:
 def adoption_figures(wh, as_at: date, mode: str = PUBLIC) -> list[tuple[str, go.Figure, str, str]]:
     """The adoption page's three charts in print style: (kind, figure, alt text, title);
     none when no adoption records are loaded."""
-    if _adoption_days(wh) is None:
+    if adoption_days(wh) is None:
         return []
     out = []
     for kind in CHARTS:

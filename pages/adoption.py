@@ -11,6 +11,7 @@ from components import adoption_charts as ac
 from components import adoption_tables as at
 from components.layout import chart_block, small_cohort_warning
 from pipelines.measures import adoption
+from present.adoption import adoption_days, computed_indicators, thresholds
 from present.summary import read_summary
 from webapp import context, shell, views
 from webapp.urls import check_as_at
@@ -22,18 +23,13 @@ WINDOW_ID = "adoption-window"
 AS_AT_STORE = "adoption-as-at"
 DOTS_ID = "adoption-dots-block"
 # The figures computed from the records, which a monthly extract may also carry directly.
-COMPUTED_CODES = ("A1_DAYS_3YR", "A1_DAYS_1YR", "A1_WITHIN_PCT", "A2_DAYS_3YR", "A2_DAYS_1YR",
-                  "A10_DAYS_3YR", "A10_DAYS_1YR")
-
-
 def _children():
     """Child rows with each child's waits (empty frame when no adoption file is loaded)."""
-    kids = context.get_warehouse().adoption_children()
-    return adoption.child_days(kids) if len(kids) else None
+    return adoption_days(context.get_warehouse())
 
 
 def _thresholds():
-    return adoption.catalogue_thresholds(context.get_catalogue())
+    return thresholds(context.get_catalogue())
 
 
 def _no_records_message():
@@ -53,16 +49,13 @@ def _loaded_figures(wh, month):
     """The computed adoption indicators the warehouse holds anyway (loaded directly)."""
     cat = context.get_catalogue()
     rows = []
-    for code in COMPUTED_CODES:
-        if code not in cat:
+    for ind in computed_indicators(cat):
+        s = read_summary(wh, ind.code, month)
+        if s.value is None:
             continue
-        ind = cat.get(code)
-        s = wh.summary(code, month)
-        if s.get("value") is None:
-            continue
-        den = s.get("denominator")
-        rows.append({"title": ind.title, "period": str(s.get("period") or ""),
-                     "value": ind.format_value(s["value"]),
+        den = s.denominator
+        rows.append({"title": ind.title, "period": str(s.period or ""),
+                     "value": ind.format_value(s.value),
                      "children": "" if den is None else f"{int(den):,}"})
     if not rows:
         return None
