@@ -10,10 +10,12 @@ from components.layout import revision_note, section_href, small_cohort_warning
 from components.summary_text import change_label, rag_label, target_text
 from components.tables import comparator_table, revisions_table
 from present.action_plan import indicator_actions
+from present.spc import spc_view
 from present.summary import read_summary
 from webapp import context, shell, views
 from webapp.plan_views import indicator_actions_block
 from webapp.ssda903_views import reconciliation_block
+from webapp.spc_views import spc_block
 from webapp.urls import check_as_at, href
 
 POLARITY_WORDS = {"up": "Higher is better", "down": "Lower is better",
@@ -95,6 +97,7 @@ def _build(ctx, ind, asked):
         _dl(facts),
         *notes,
         views.indicator_trend_block(ind, s, wh, config, month, link=False),
+        spc_block(ind, spc_view(wh, code, month), config.name) if ind.frequency == "M" else None,
         html.Section([
             html.H2("Published annual figures beside comparators", id="comparators-heading"),
             html.Div(comparator_table(ind, comps, authority_name=config.name, id="comparator-table"),

@@ -1,5 +1,6 @@
-"""Key points (the landing page): every indicator's scorecard row, grouped by the report's
-sections, then the month's key-points commentary."""
+"""Key points (the landing page), exceptions first: what needs attention this month and what
+has improved for real (each with its reason), then the month's key-points commentary, then
+every indicator's scorecard row grouped by the report's sections."""
 from __future__ import annotations
 
 import dash
@@ -7,9 +8,11 @@ from dash import html
 
 from components.downloads import board_pack_panel
 from components.scorecard import scorecard_section
+from present.exceptions import exceptions
 from present.summary import read_summaries
 from webapp import context, shell
 from webapp.auth import current_user
+from webapp.spc_views import exceptions_block
 from webapp.urls import check_as_at
 
 dash.register_page(__name__, path="/", name="Key points", order=0,
@@ -43,9 +46,11 @@ def _build(ctx, asked):
                 for sec in cat.sections if sec.indicators]
     return html.Div([
         html.H1(f"Key points as at {month:%B %Y}", id="page-title"),
-        html.P("Every measure in the board's report: the latest figure, how it has changed, "
+        html.P("What needs the board's attention this month and what has improved for real, "
+               "then every measure in the board's report: the latest figure, how it has changed, "
                "its target and how it compares. Choose a measure to see its trend.",
                className="lead"),
+        exceptions_block(exceptions(wh, month), asked.param),
         shell.commentary(wh.commentary(month, "key-points"), "Key points this month", id="key-points"),
         *sections,
     ], className="key-points-page")
