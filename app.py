@@ -19,6 +19,7 @@ from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import load_config
 from pipelines.store.queries import Warehouse
 from webapp import auth, context, shell
+from webapp.audience import audience_warehouse
 from webapp.exports_routes import register_export_routes
 
 ROOT = Path(__file__).resolve().parent
@@ -70,7 +71,10 @@ def create_app(config=None) -> Dash:
         cb_list, cb_map = _page_callbacks
         app._callback_list.extend(dict(c) for c in cb_list)
         app.callback_map.update({k: dict(v) for k, v in cb_map.items()})
-    context.set_context(app.server, config, Warehouse(config, load_catalogue()))
+    # The one Warehouse every page, chart and download reads, suppressed per request for
+    # those who may not see small numbers (webapp/audience.py).
+    context.set_context(app.server, config,
+                        audience_warehouse(Warehouse(config, load_catalogue()), config))
     auth.init_auth(app.server, config)
     register_export_routes(app.server, context.get_warehouse,
                            authorise_private=lambda: auth.require("editor"))

@@ -88,7 +88,45 @@ def suppress_frame(df: pd.DataFrame, indicator, mode: str = PUBLIC) -> pd.DataFr
     den = df["denominator"] if "denominator" in df.columns else pd.Series(math.nan, index=df.index)
     mask = pd.Series([row_is_small(indicator, v, n, d)
                       for v, n, d in zip(df["value"], num, den)], index=df.index, dtype=bool)
+    if getattr(indicator, "measure", "") == "year_to_date":
+        mask |= across_months(df, indicator, mask)
     return _blank(df, mask)
+
+
+def across_months(df: pd.DataFrame, indicator, hidden: pd.Series) -> pd.Series:
+    """Year-to-date figures: months to hide so that no month's own count can be worked out
+    by subtraction. Within each year (from its first month), a month is hidden when its
+    count (a count indicator's value, or the numerator or denominator) has grown by 1 to 4
+    since the last month left shown; the next month is then compared with that shown month
+    too, so a hidden month cannot be recovered from its neighbours either."""
+    out = pd.Series(False, index=df.index)
+    if df.empty or "period_type" not in df.columns:
+        return out
+    months = df[df["period_type"].astype(str) == "month"]
+    if months.empty:
+        return out
+    fields = [c for c in ("numerator", "denominator") if c in months.columns]
+    if _unit(indicator) == "count":
+        fields.insert(0, "value")
+    if not fields:
+        return out
+    ends = pd.to_datetime(months["period_end"])
+    year_type = getattr(indicator, "year_type", "financial") or "financial"
+    first = {"financial": 4, "academic": 9}.get(year_type, 1)
+    year = ends.dt.year - (ends.dt.month < first).astype(int)
+    for _, idx in months.groupby(year.values).groups.items():
+        shown = None  # the last month left shown this year (the year starts from nothing)
+        for i in ends.loc[idx].sort_values().index:
+            row = months.loc[i]
+            base = shown if shown is not None else {f: 0.0 for f in fields}
+            grew_by_few = any(
+                not _missing(row[f]) and not _missing(base[f]) and
+                1 <= float(row[f]) - float(base[f]) < 5 for f in fields)
+            if hidden.get(i, False) or grew_by_few:
+                out[i] = True
+            elif any(not _missing(row[f]) for f in fields):
+                shown = {f: (base[f] if _missing(row[f]) else row[f]) for f in fields}
+    return out
 
 
 def suppress_breakdowns(df: pd.DataFrame, indicator, mode: str = PUBLIC,

@@ -38,7 +38,9 @@ class Context:
         version = self.file_version()
         if version is None:
             return build()
-        k = (version, key)
+        # page layouts differ by audience (webapp/audience.py): never share them
+        audience = getattr(self.warehouse, "audience", None)
+        k = (version, audience() if callable(audience) else None, key)
         with self._lock:
             if k in self._cache:
                 self._cache.move_to_end(k)

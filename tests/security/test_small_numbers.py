@@ -1,0 +1,111 @@
+"""Issue 14 item 5: small numbers on open pages. Anyone who may not see unsuppressed figures
+([auth] unsuppressed, default: signed-in users may) gets what the public board papers show,
+on every page, chart, tooltip and download, with year-to-date months that would give a
+hidden month away by subtraction hidden too."""
+from __future__ import annotations
+
+import json
+
+import dash
+from plotly.utils import PlotlyJSONEncoder
+import pytest
+
+from pipelines.store.queries import Warehouse
+from pipelines.uploads import check_files, commit_checked
+from webapp.auth import start_session
+
+SMALL = (b"indicator_code,period,value,numerator,denominator\n"
+         b"HEALTH_CHECKS_PCT,2026-11,30,3,10\n"
+         # adoptions this year (year to date): May adds 2, so May would give 2 away
+         b"ADOPTIONS_NUMBER,2026-04,6,,\nADOPTIONS_NUMBER,2026-05,8,,\n"
+         b"ADOPTIONS_NUMBER,2026-06,14,,\nADOPTIONS_NUMBER,2026-07,20,,\n"
+         b"ADOPTIONS_NUMBER,2026-08,23,,\nADOPTIONS_NUMBER,2026-09,31,,\n")
+
+
+@pytest.fixture
+def small_app(make_config):
+    def make(**auth):
+        config = make_config(mode="demo")
+        config.auth.update(auth)
+        checked = check_files([("small.csv", SMALL)], config=config)
+        assert not any(c.errors for c in checked), checked[0].errors[:3]
+        commit_checked(checked, config=config, user="builder")
+        import app as appmod
+        return config, appmod.create_app(config)
+    return make
+
+
+def _page(app, path, **kwargs) -> str:
+    """A page's layout as the browser receives it (JSON), for a request to `path`."""
+    for page in dash.page_registry.values():
+        if path in (page.get("path_template"), page["path"]):
+            return json.dumps(page["layout"](**kwargs), cls=PlotlyJSONEncoder)
+    raise KeyError(path)
+
+
+def _as(app, config, role, fn):
+    with app.server.test_request_context("/"):
+        if role:
+            start_session(config, f"demo-{role}", role)
+        return fn()
+
+
+def test_anonymous_visitors_see_fewer_than_5_on_the_indicator_page(small_app):
+    config, app = small_app()
+    anon = _as(app, config, None, lambda: _page(app, "/indicator/<code>",
+                                                code="HEALTH_CHECKS_PCT", as_at="2026-11"))
+    assert "fewer than 5" in anon
+    assert "3 of 10" not in anon and "30%" not in anon
+    editor = _as(app, config, "viewer", lambda: _page(app, "/indicator/<code>",
+                                                      code="HEALTH_CHECKS_PCT", as_at="2026-11"))
+    assert "3 of 10" in editor  # signed in: as it is (the default setting)
+
+
+def test_anonymous_visitors_see_fewer_than_5_on_the_key_points_page(small_app):
+    config, app = small_app()
+    anon = _as(app, config, None, lambda: _page(app, "/", as_at="2026-11"))
+    signed_in = _as(app, config, "viewer", lambda: _page(app, "/", as_at="2026-11"))
+    assert "30%" in signed_in and "30%" not in anon and "fewer than 5" in anon
+
+
+def test_who_sees_unsuppressed_figures_is_configured(small_app):
+    config, app = small_app(unsuppressed="editor")
+    viewer = _as(app, config, "viewer", lambda: _page(app, "/indicator/<code>",
+                                                      code="HEALTH_CHECKS_PCT", as_at="2026-11"))
+    editor = _as(app, config, "editor", lambda: _page(app, "/indicator/<code>",
+                                                      code="HEALTH_CHECKS_PCT", as_at="2026-11"))
+    assert "3 of 10" not in viewer and "3 of 10" in editor
+
+
+def test_year_to_date_months_that_give_a_hidden_month_away_are_hidden(small_app):
+    config, app = small_app()
+    wh = app.server.config["LACDASH_CONTEXT"].warehouse
+
+    def ytd():
+        s = wh.series("ADOPTIONS_NUMBER", "2026-11")
+        return {p: (None if v != v else v) for p, v in zip(s.period_label, s.value)}
+    anon, full = _as(app, config, None, ytd), _as(app, config, "viewer", ytd)
+    assert full["May 2026"] == 8 and full["Aug 2026"] == 23
+    # May: 8 - 6 = 2 adopted in May; Aug: 23 - 20 = 3. Both hidden; the others are kept,
+    # and no shown month minus the shown month before it is 1 to 4.
+    assert anon["May 2026"] is None and anon["Aug 2026"] is None
+    assert [anon[m] for m in ("Apr 2026", "Jun 2026", "Jul 2026", "Sep 2026")] == [6, 14, 20, 31]
+
+
+def test_downloads_for_anonymous_visitors_are_suppressed(small_app):
+    config, app = small_app()
+    client = app.server.test_client()
+    r = client.get("/export/data/HEALTH_CHECKS_PCT.csv?as_at=2026-11")
+    assert r.status_code == 200
+    text = r.data.decode("utf-8-sig")
+    assert "fewer than 5" in text and ",3,10" not in text
+    assert client.get("/export/data/HEALTH_CHECKS_PCT.csv?as_at=2026-11&mode=private"
+                      ).status_code == 403
+
+
+def test_a_layout_built_for_a_signed_in_user_is_never_served_to_others(small_app):
+    config, app = small_app()
+    args = dict(code="HEALTH_CHECKS_PCT", as_at="2026-11")
+    first = _as(app, config, "viewer", lambda: _page(app, "/indicator/<code>", **args))
+    then = _as(app, config, None, lambda: _page(app, "/indicator/<code>", **args))
+    assert "3 of 10" in first and "3 of 10" not in then

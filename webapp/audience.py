@@ -1,0 +1,147 @@
+"""Who may see unsuppressed figures, and the one place the pages' figures are suppressed for
+everyone else (issue 14 item 5).
+
+`[auth] unsuppressed` in the config says who sees figures of 1 to 4 children as they are:
+`"signed-in"` (the default: anyone signed in), `"viewer"`, `"editor"` or `"admin"` (that role
+or higher), or `"everyone"` (no suppression on screen; for a deployment that only staff can
+reach). Everyone else sees what the public board papers show: the rules of
+`exports.suppression` (counts and percentages from 1 to 4 children as "fewer than 5",
+secondary suppression in breakdowns, and year-to-date months that would give a hidden month
+away by subtraction).
+
+`AudienceWarehouse` wraps the app's one `Warehouse` (set up in `app.create_app`): every page,
+chart, tooltip, table and download reads figures through it, so they all get the same
+suppressed figures; it decides per request. Its `cached` keys page layouts by audience too,
+so a layout built for an editor is never served to an anonymous visitor.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from exports import suppression as sup
+from webapp.auth import ROLES, current_user
+
+SETTINGS = ("everyone", "signed-in", *ROLES)
+PUBLIC = "public"
+FULL = "full"
+
+
+def unsuppressed_setting(config) -> str:
+    value = str((config.auth or {}).get("unsuppressed", "signed-in")).strip().lower()
+    if value not in SETTINGS:
+        raise ValueError(f"[auth] unsuppressed = '{value}' in {config.config_path}: expected "
+                         f"one of {', '.join(SETTINGS)}")
+    return value
+
+
+def sees_unsuppressed(config, user=None) -> bool:
+    """May this user (default: the current request's) see figures unsuppressed?"""
+    setting = unsuppressed_setting(config)
+    if setting == "everyone":
+        return True
+    user = user or current_user(config)
+    if setting == "signed-in":
+        return user.signed_in
+    return user.signed_in and user.has(setting)
+
+
+class AudienceWarehouse:
+    """A `Warehouse` whose figures are suppressed when `public()` is true (per call).
+    Anything not listed here is passed through unchanged (dates, uploads, audit log)."""
+
+    def __init__(self, warehouse, public: Callable[[], bool]):
+        self._wh = warehouse
+        self._public = public
+
+    def __getattr__(self, name):
+        return getattr(self._wh, name)
+
+    @property
+    def raw(self):
+        """The unsuppressed Warehouse (for writers' checks and editors' pages only)."""
+        return self._wh
+
+    def is_public(self) -> bool:
+        return bool(self._public())
+
+    def audience(self) -> str:
+        return PUBLIC if self.is_public() else FULL
+
+    def cached(self, key, build):
+        return self._wh.cached((self.audience(), key), build)
+
+    # ------------------------------------------------------------------ figures
+
+    def _ind(self, code):
+        return self._wh.catalogue.get(code)
+
+    def series(self, code, as_at=None, area_code=None, breakdown="") -> pd.DataFrame:
+        df = self._wh.series(code, as_at, area_code=area_code, breakdown=breakdown)
+        if not self.is_public():
+            return df
+        return sup.suppress_frame(df, self._ind(code))
+
+    def breakdown_series(self, code, as_at=None) -> pd.DataFrame:
+        df = self._wh.breakdown_series(code, as_at)
+        if not self.is_public():
+            return df
+        return sup.suppress_breakdowns(df, self._ind(code), totals=self._wh.series(code, as_at))
+
+    def comparators(self, code, as_at=None) -> pd.DataFrame:
+        df = self._wh.comparators(code, as_at)
+        if not self.is_public():
+            return df
+        return sup.suppress_frame(df, self._ind(code))
+
+    def summary(self, code, as_at=None) -> dict:
+        s = self._wh.summary(code, as_at)
+        if not self.is_public():
+            return s
+        ind = self._ind(code)
+        comps = self.comparators(code, as_at) if ind.comparators else None
+        out = sup.suppress_summary(s, ind, series_df=self.series(code, as_at),
+                                   comparators_df=comps)
+        if out.get("suppressed"):
+            out["small_cohort"] = False  # "based on 3 children" would say the number
+        return out
+
+    def scorecard(self, as_at=None) -> list[dict]:
+        rows = self._wh.scorecard(as_at)
+        if not self.is_public():
+            return rows
+        return [self.summary(r["code"], as_at) for r in rows]
+
+    def revisions(self, code, as_at=None) -> pd.DataFrame:
+        df = self._wh.revisions(code, as_at)
+        if not self.is_public() or df is None or df.empty:
+            return df
+        ind = self._ind(code)
+        series = self.series(code, as_at)
+        gone = set(series.loc[series["suppressed"], "period_label"].astype(str)) \
+            if "suppressed" in series.columns else set()
+        keep = ~df["period_label"].astype(str).isin(gone)
+        if getattr(ind, "unit", "") == "count":
+            keep &= ~df["first_value"].map(sup.is_small) & ~df["current_value"].map(sup.is_small)
+        return df[keep].reset_index(drop=True)
+
+    def monthly_values(self, codes, areas, since, until) -> pd.DataFrame:
+        df = self._wh.monthly_values(codes, areas, since, until)
+        if not self.is_public() or df is None or df.empty or "indicator_code" not in df:
+            return df
+        parts = [sup.suppress_frame(g, self._ind(code)).drop(columns="suppressed")
+                 for code, g in df.groupby("indicator_code", sort=False)]
+        return pd.concat(parts).sort_index() if parts else df
+
+    def commentary(self, as_at, section: str) -> dict | None:
+        c = self._wh.commentary(as_at, section)
+        if not self.is_public() or not c:
+            return c
+        return {**c, "text": sup.suppress_text(c.get("text"))}
+
+
+def audience_warehouse(warehouse, config) -> AudienceWarehouse:
+    """The app's Warehouse as each request's user may see it."""
+    unsuppressed_setting(config)  # a mistyped setting stops the start, saying which
+    return AudienceWarehouse(warehouse, lambda: not sees_unsuppressed(config))
