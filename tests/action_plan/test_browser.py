@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from pipelines.store.plan import read_items
 from pipelines.store.warehouse import ReadConnection
 from tests.action_plan.conftest import warehouse_bytes
+from tests.dashboard.test_browser import axe_violations, open_page
 from tests.upload.test_upload_browser import go, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
@@ -121,3 +122,17 @@ def test_the_plan_as_it_stood_on_a_day(dash_duo, app_for):
     go(dash_duo, "/indicator/CL_EET_PCT")
     dash_duo.wait_for_element("#linked-actions", timeout=15)
     assert "Promote and increase opportunities" in dash_duo.find_element("#linked-actions").text
+
+
+def test_the_plan_pages_pass_axe(dash_duo, app_for):
+    dash_duo.start_server(app_for)
+    problems = {}
+    for path in ("/action-plan", "/action-plan?on=2014-01-31", "/action-plan?on=soon"):
+        open_page(dash_duo, path)
+        problems.update({path: v for v in [axe_violations(dash_duo)] if v})
+    go(dash_duo, "/login?next=/action-plan/edit")
+    sign_in(dash_duo, "editor")
+    go(dash_duo, "/action-plan/edit")
+    dash_duo.wait_for_contains_text("#ape-plan", "14 actions", timeout=15)
+    problems.update({"edit": v for v in [axe_violations(dash_duo)] if v})
+    assert not problems, problems
