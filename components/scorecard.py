@@ -16,7 +16,7 @@ from components.formatting import as_at_param, format_count, format_value, forma
 from components.layout import SECTION_TITLES, section_slug
 from components.layout import section_href as default_section_href
 from components.sparkline import sparkline_image
-from components.theme import COMPARATORS, comparator_name
+from components.names import COMPARATORS, comparator_name
 from components.summary_text import change_label, direction, rag_key, rag_symbol, rag_word, target_text
 
 HEADERS = ["Indicator", "Latest", "Since last month", "Since last out-turn", "Target", "Status",
@@ -37,10 +37,14 @@ def rag_pill(rag: Any, basis: str | None = None) -> html.Span:
                       " " + rag_word(rag, basis)], className=f"rag-pill rag-{key}")
 
 
-def _change_cell(indicator, old, new, since: str | None, label: str) -> html.Td:
-    word = direction(indicator, old, new)
+def _change_cell(indicator, old, new, since: str | None, label: str,
+                 override: tuple[str, str | None] | None = None) -> html.Td:
+    """`override`: (words, 'improving' | 'worsening' | None) in place of the plain change,
+    e.g. the SPC reading of a month-to-month move (webapp.spc_views.monthly_changes)."""
+    text, word = override if override else (change_label(indicator, old, new),
+                                             direction(indicator, old, new))
     css = {"improving": "change-improving", "worsening": "change-worsening"}.get(word, "change-neutral")
-    children = [html.Span(change_label(indicator, old, new), className=css)]
+    children = [html.Span(text, className=css)]
     if since and not is_missing(old):
         children += [html.Br(), html.Span(f"since {since}", className="secondary")]
     return html.Td(children, **{"data-label": label})
@@ -81,9 +85,11 @@ def _comparator_cell(indicator, comp, label: str, extra: str | None = None) -> h
     return html.Td(children, **{"data-label": label})
 
 
-def scorecard_row(summary, indicator, href: str | None = None) -> html.Tr:
+def scorecard_row(summary, indicator, href: str | None = None,
+                  monthly_change: tuple[str, str | None] | None = None) -> html.Tr:
     """One indicator's row (a `present.summary.IndicatorSummary`); `href` defaults to its
-    indicator page as at the summary's month."""
+    indicator page as at the summary's month; `monthly_change` overrides the words of the
+    change since last month (see `_change_cell`)."""
     href = href or indicator_href(indicator.code, summary.as_at)
     value = summary.value
     previous, outturn = summary.previous, summary.outturn
@@ -94,7 +100,8 @@ def scorecard_row(summary, indicator, href: str | None = None) -> html.Tr:
                 **{"data-label": "Indicator"}),
         _latest_cell(indicator, summary),
         _change_cell(indicator, previous.value if previous else None, value,
-                     month_label(previous.label) if previous else None, "Since last month"),
+                     month_label(previous.label) if previous else None, "Since last month",
+                     monthly_change),
         _change_cell(indicator, outturn.value if outturn else None, value,
                      outturn.label if outturn else None, "Since last out-turn"),
         html.Td(target_text(indicator, summary), **{"data-label": "Target"}),
@@ -108,14 +115,17 @@ def scorecard_row(summary, indicator, href: str | None = None) -> html.Tr:
 
 def scorecard_section(section: str, summaries: Sequence[Mapping], indicators: Mapping[str, Any], *,
                       title: str | None = None, as_at: Any = None, section_href: str | None = None,
-                      heading_level: int = 2) -> html.Section:
+                      heading_level: int = 2,
+                      monthly_changes: Mapping[str, tuple[str, str | None]] | None = None) -> html.Section:
     """A section heading (linking to the section page) and its scorecard table.
-    `indicators` maps code -> Indicator (a Catalogue that supports `[code]` will do)."""
+    `indicators` maps code -> Indicator (a Catalogue that supports `[code]` will do);
+    `monthly_changes` maps code -> words for the change since last month (see `_change_cell`)."""
     section = section_slug(section)
     title = title or SECTION_TITLES.get(section, section.replace("-", " ").capitalize())
     href = section_href or default_section_href(section, as_at)
     heading = getattr(html, f"H{heading_level}")(html.A(title, href=href), id=f"section-{section}")
-    rows = [scorecard_row(s, indicators[s.code], indicator_href(s.code, as_at or s.as_at))
+    rows = [scorecard_row(s, indicators[s.code], indicator_href(s.code, as_at or s.as_at),
+                          (monthly_changes or {}).get(s.code))
             for s in summaries]
     table = html.Table([
         html.Caption(f"{title}: latest figures, changes, targets and comparators", className="visually-hidden"),

@@ -20,7 +20,7 @@ from components.formatting import (
     is_missing,
     month_label,
 )
-from components.theme import COMPARATORS, RAG_STYLES, SENTENCE_ORDER, comparator_name
+from components.names import COMPARATORS, RAG_STYLES, SENTENCE_ORDER, comparator_name
 
 COMPARATOR_ORDER = SENTENCE_ORDER
 COMPARATOR_LABELS = {key: comparator_name(key, in_sentence=True) for key in COMPARATORS}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from components.names import SERIES_NAMES
+
 # UK Government Analysis Function categorical palette.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 
@@ -55,21 +57,6 @@ SERIES_DASHES = {
     "target": "dash",
 }
 
-SERIES_NAMES = {
-    "local": "Local authority",  # replaced by the authority's name: see series_names()
-    "west_midlands": "West Midlands",
-    "statistical_neighbours": "Statistical neighbours",
-    "england": "England",
-    "target": "Target",
-}
-
-# RAG fills with their text colour (each pair at least 4.5:1) and symbol; see assets/style.css.
-RAG_STYLES = {
-    "green": {"fill": "#00703c", "text": "#ffffff", "symbol": "✓", "word": "On target"},
-    "amber": {"fill": "#ffdd00", "text": "#0b0c0c", "symbol": "▲", "word": "Close to target"},
-    "red": {"fill": "#d4351c", "text": "#ffffff", "symbol": "✗", "word": "Off target"},
-}
-
 # Breakdown categories (placement types, Ofsted ratings) get a fixed colour and a fill pattern
 # so stacked bars read in greyscale print too. Unknown categories take the next free slot.
 CATEGORY_COLOURS = [
@@ -86,19 +73,6 @@ KNOWN_CATEGORIES = [
 
 EXPORT_WIDTH = 1000
 EXPORT_HEIGHT = 560
-
-
-# The comparators in the order tables list them, and the order a sentence picks the first
-# one with a figure (England first: the national benchmark the board asks about).
-COMPARATORS = ("west_midlands", "statistical_neighbours", "england")
-SENTENCE_ORDER = ("england", "statistical_neighbours", "west_midlands")
-
-
-def comparator_name(key: str, *, in_sentence: bool = False) -> str:
-    """The one name of each comparator: 'Statistical neighbours' in a table or legend,
-    'statistical neighbours' inside a sentence; 'West Midlands' and 'England' either way."""
-    name = SERIES_NAMES[key]
-    return name[:1].lower() + name[1:] if in_sentence and key == "statistical_neighbours" else name
 
 
 def series_names(authority_name: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
 from components.bar_chart import breakdown_figure
 from components.summary_text import chart_summary, headline, rag_label, target_text
-from components.theme import COMPARATORS, comparator_name
+from components.names import COMPARATORS, comparator_name
 from components.trend_chart import trend_figure
 from exports.adoption_export import CHARTS, adoption_chart, export_figure
 from exports.base import SUPPRESSED_FOOTNOTE, ExportInputError, header_lines, resolve_as_at

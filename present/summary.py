@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.theme import comparator_name
+from components.names import comparator_name
 from pipelines.store.queries import show_json
 
 # Keys of Warehouse.summary that IndicatorSummary models (the rest go to `extra`).
@@ -45,7 +45,7 @@ class Reading:
 @dataclass
 class ComparatorFigure:
     """A comparator's latest published year up to the month."""
-    key: str  # west_midlands, statistical_neighbours, england (components.theme.COMPARATORS)
+    key: str  # west_midlands, statistical_neighbours, england (components.names.COMPARATORS)
     year: str | None
     value: float | None
     missing_reason: str | None = None
