@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from components.names import comparator_name
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import ConfigError, load_config
 from pipelines.store.queries import Warehouse, parse_as_at, show_json
@@ -198,8 +199,7 @@ def cmd_show(args, config) -> int:
         v = comps.get(k)
         if not v:
             continue
-        name = {"region": v.get("name", "Region"), "statistical_neighbours": "Statistical neighbours",
-                "england": "England"}[k]
+        name = v.get("name", "Region") if k == "region" else comparator_name(k)
         extra = ""
         if k == "statistical_neighbours" and v.get("n_neighbours") is not None:
             extra = f" (average of {v['n_neighbours']} neighbours"
