@@ -23,6 +23,26 @@ WINDOW_ID = "adoption-window"
 AS_AT_STORE = "adoption-as-at"
 DOTS_ID = "adoption-dots-block"
 # The figures computed from the records, which a monthly extract may also carry directly.
+def _public() -> bool:
+    """This visitor may not see small numbers (webapp/audience.py decides)."""
+    return bool(getattr(context.get_warehouse(), "is_public", lambda: False)())
+
+
+def _public_message(month_text: str, window: str = "three_year"):
+    """For visitors who may not see small numbers: the child-level charts only as the public
+    board papers have them (downloads with small numbers suppressed)."""
+    return html.Div([
+        html.P("The scorecard worked out child by child, each adopted child's wait and the "
+               "children still waiting are shown on screen to signed-in users: with so few "
+               "children, those figures could identify a child. As in the public board pack, "
+               "with small numbers shown as \"fewer than 5\":"),
+        at.adoption_downloads("dots", month_text, window=window,
+                              label="the chart of how long each adopted child waited"),
+        at.adoption_downloads("waiting", month_text,
+                              label="the chart of children waiting to be adopted"),
+    ], className="message", id="adoption-public-note")
+
+
 def _children():
     """Child rows with each child's waits (empty frame when no adoption file is loaded)."""
     return adoption_days(context.get_warehouse())
@@ -118,6 +138,11 @@ def layout(as_at=None, **_):
             # indicators only) never showed them, so a table of our latest beside England's.
             views.england_table_block(cat.section("adoption").indicators, wh, month,
                                       "Adoption: our latest figures beside England")]
+    if days is not None and _public():
+        # Child-level blocks are not drawn for visitors who may not see small numbers; the
+        # figures loaded as indicators (suppressed by the audience Warehouse) still are.
+        return html.Div(top + [_public_message(month_text), _loaded_figures(wh, month),
+                               rolling_block, *tail], className="section-page adoption-page")
     if days is None:
         # A warehouse of monthly extracts only: say how to load the records, and still show
         # any adoption figures that were loaded directly as indicators.
@@ -174,5 +199,7 @@ def _choose_window(window, as_at):
     days = _children()
     if days is None:  # the records were removed since the page was drawn
         return _no_records_message()
+    if _public():
+        return _public_message(pd.Timestamp(as_at).strftime("%Y-%m"), window or "three_year")
     card = adoption.scorecard(days, pd.Timestamp(as_at).date(), _thresholds())
     return _dots_block(days, card, window or "three_year")

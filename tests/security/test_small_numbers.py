@@ -109,3 +109,18 @@ def test_a_layout_built_for_a_signed_in_user_is_never_served_to_others(small_app
     first = _as(app, config, "viewer", lambda: _page(app, "/indicator/<code>", **args))
     then = _as(app, config, None, lambda: _page(app, "/indicator/<code>", **args))
     assert "3 of 10" in first and "3 of 10" not in then
+
+
+def test_child_level_adoption_blocks_are_for_signed_in_users_only(small_app):
+    from tests.upload.conftest import SAMPLE
+    config, app = small_app()
+    checked = check_files([("adoption_records.csv",
+                            (SAMPLE / "adoption_records.csv").read_bytes())], config=config)
+    assert not any(c.errors for c in checked)
+    commit_checked(checked, config=config, user="builder")
+    anon = _as(app, config, None, lambda: _page(app, "/adoption"))
+    signed_in = _as(app, config, "viewer", lambda: _page(app, "/adoption"))
+    blocks = ('"id": "adoption-dots"', '"id": "adoption-waiting"', "adoption-scorecard-heading")
+    assert all(b in signed_in for b in blocks)
+    assert not any(b in anon for b in blocks)
+    assert "adoption-public-note" in anon and "dots.png?as_at=" in anon and "mode=public" in anon
