@@ -193,8 +193,7 @@ class Indicator:
 
         The rule itself is pipelines.core.rag.judge, the one place RAG is decided.
         """
-        # Imported here: core/rag reads the catalogue, so it cannot be imported at the top.
-        from pipelines.core.rag import judge
+        from pipelines.core.rag import judge  # here: core/rag imports this module (a cycle at the top)
 
         return judge(self, value, england=england, fy_label=fy_label).status
 

@@ -760,7 +760,7 @@ def _catalogue() -> Any:
     """The project's indicator catalogue, or None where it is not installed (titles then come
     from SPECS). A broken catalogue raises: the sample must not silently change."""
     try:
-        from pipelines.core.catalogue import load_catalogue
+        from pipelines.core.catalogue import load_catalogue  # here: the generator runs without the package too
     except ImportError:
         return None
     return load_catalogue()
