@@ -193,7 +193,8 @@ def cmd_show(args, config) -> int:
     if s["target"] is not None:
         print(f"  target: {ind.format_value(s['target'])}")
     if s["rag"]:
-        print(f"  RAG: {s['rag']}")
+        basis = " (compared with England)" if s.get("rag_basis") == "england" else ""
+        print(f"  RAG: {s['rag']}{basis}")
     comps = s["comparators"]
     for k in ("region", "statistical_neighbours", "england"):  # west_midlands is the region
         v = comps.get(k)

@@ -124,6 +124,11 @@ def test_compared_with_england_is_not_called_a_target(wolves_config, capsys):
     assert pack["Target"] == "compared with England"
     assert pack["Status"] == "✓ As good as or better than England"
     assert target_text(ind, IndicatorSummary.from_store(ind, s)) == "compared with England"
+    capsys.readouterr()
+    assert main(["show", "CL_EET_PCT", "--as-at", "2018-01", "--config",
+                 str(wolves_config.config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "RAG: green (compared with England)" in out and "target" not in out
     # No England figure: it says so, not "No target".
     assert rag_label(None, "england") == "– No England figure to compare"
 
