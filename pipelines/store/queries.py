@@ -416,6 +416,10 @@ class Warehouse:
     def adoption_children(self) -> pd.DataFrame:
         """The child-level records of the latest committed adoption upload (pseudonymous)."""
         return self.df("""
+            SELECT * EXCLUDE (upload_id) FROM adoption_children WHERE upload_id = (
+              SELECT max(c.upload_id) FROM adoption_children c JOIN uploads u
+              ON u.upload_id = c.upload_id WHERE u.status = 'committed')""")
+
     def step_changes(self, code=None, as_at=None) -> pd.DataFrame:
         """Recorded SPC step changes (not removed) up to as_at: `step_id, indicator_code,
         month` (month end), `reason, user_name, recorded_at`, oldest first."""
@@ -434,10 +438,6 @@ class Warehouse:
         if as_at is not None and len(d):
             d = d[pd.to_datetime(d.month) <= pd.Timestamp(as_at)]
         return d.reset_index(drop=True)
-
-            SELECT * EXCLUDE (upload_id) FROM adoption_children WHERE upload_id = (
-              SELECT max(c.upload_id) FROM adoption_children c JOIN uploads u
-              ON u.upload_id = c.upload_id WHERE u.status = 'committed')""")
 
 
 
