@@ -15,7 +15,7 @@ from present.summary import read_summary
 from webapp import context, shell, views
 from webapp.plan_views import indicator_actions_block
 from webapp.ssda903_views import reconciliation_block
-from webapp.spc_views import spc_block
+from webapp.spc_views import monthly_change, spc_block
 from webapp.urls import check_as_at, href
 
 POLARITY_WORDS = {"up": "Higher is better", "down": "Lower is better",
@@ -66,6 +66,7 @@ def layout(code=None, as_at=None, **_):
 def _build(ctx, ind, asked):
     wh, config, cat, code, month = ctx.warehouse, ctx.config, ctx.catalogue, ind.code, asked.month
     s = read_summary(wh, code, month)
+    view = spc_view(wh, code, month) if ind.frequency == "M" else None
     latest = format_value_or_reason(ind, s.value, s.missing_reason)
     fraction = (f"{format_count(s.numerator)} of {format_count(s.denominator)}"
                 if s.numerator is not None and s.denominator is not None else None)
@@ -75,7 +76,8 @@ def _build(ctx, ind, asked):
                                      f" in {month_label(s.period, long=True)}" if s.period else "",
                                      f" ({fraction})" if fraction else ""])),
         (f"Since {month_label(previous.label)}" if previous else "Since last month",
-         change_label(ind, previous.value if previous else None, s.value)),
+         (monthly_change(ind, s, view) or (change_label(
+             ind, previous.value if previous else None, s.value), None))[0]),
         (f"Since the {outturn.label} out-turn" if outturn else "Since the last out-turn",
          change_label(ind, outturn.value if outturn else None, s.value)),
         ("Target", target_text(ind, s)),
@@ -97,7 +99,7 @@ def _build(ctx, ind, asked):
         _dl(facts),
         *notes,
         views.indicator_trend_block(ind, s, wh, config, month, link=False),
-        spc_block(ind, spc_view(wh, code, month), config.name) if ind.frequency == "M" else None,
+        spc_block(ind, view, config.name) if view is not None else None,
         html.Section([
             html.H2("Published annual figures beside comparators", id="comparators-heading"),
             html.Div(comparator_table(ind, comps, authority_name=config.name, id="comparator-table"),

@@ -12,7 +12,7 @@ from present.exceptions import exceptions
 from present.summary import read_summaries
 from webapp import context, shell
 from webapp.auth import current_user
-from webapp.spc_views import exceptions_block
+from webapp.spc_views import exceptions_block, monthly_changes
 from webapp.urls import check_as_at
 
 dash.register_page(__name__, path="/", name="Key points", order=0,
@@ -41,8 +41,10 @@ def _build(ctx, asked):
     wh, cat, month = ctx.warehouse, ctx.catalogue, asked.month
     by_code = read_summaries(wh, cat.indicators, month)
     indicators = {i.code: i for i in cat.indicators}
+    ex = exceptions(wh, month)
+    changes = monthly_changes(cat.indicators, by_code, ex.views)
     sections = [scorecard_section(sec.slug, [by_code[i.code] for i in sec.indicators], indicators,
-                                  title=sec.title, as_at=asked.param)
+                                  title=sec.title, as_at=asked.param, monthly_changes=changes)
                 for sec in cat.sections if sec.indicators]
     return html.Div([
         html.H1(f"Key points as at {month:%B %Y}", id="page-title"),
@@ -50,7 +52,7 @@ def _build(ctx, asked):
                "then every measure in the board's report: the latest figure, how it has changed, "
                "its target and how it compares. Choose a measure to see its trend.",
                className="lead"),
-        exceptions_block(exceptions(wh, month), asked.param),
+        exceptions_block(ex, asked.param),
         shell.commentary(wh.commentary(month, "key-points"), "Key points this month", id="key-points"),
         *sections,
     ], className="key-points-page")

@@ -48,6 +48,7 @@ class Exceptions:
     as_at: str | None
     attention: list[Item]
     improved: list[Item]
+    views: dict = field(default_factory=dict)   # code -> spc_view of every monthly indicator
 
 
 def _fmt(ind, value, hidden: bool) -> str:
@@ -123,12 +124,14 @@ def exceptions(wh, as_at=None, *, hide=None) -> Exceptions:
     """What needs attention and what has improved for real, as at a month (see module doc).
     `hide(indicator, value, numerator, denominator) -> bool` hides small figures."""
     as_at = wh.resolve_as_at(as_at)
-    attention, improved = [], []
+    attention, improved, views = [], [], {}
     for ind in wh.catalogue.indicators:
         s = wh.summary(ind.code, as_at)
         hidden = bool(hide and s.get("value") is not None and
                       hide(ind, s.get("value"), s.get("numerator"), s.get("denominator")))
         view = spc_view(wh, ind.code, as_at) if ind.frequency == "M" else None
+        if view is not None:
+            views[ind.code] = view
         reasons = []
         if view is not None:
             reasons += [r for r in (_spc_reason(ind, view, hidden),
@@ -152,7 +155,7 @@ def exceptions(wh, as_at=None, *, hide=None) -> Exceptions:
             improved.append(Item(**item, reasons=good))
     attention.sort(key=lambda i: REASON_ORDER.index(i.first_kind))
     return Exceptions(as_at=as_at.strftime("%Y-%m") if as_at else None,
-                      attention=attention, improved=improved)
+                      attention=attention, improved=improved, views=views)
 
 
 def plain_text(ex: Exceptions) -> list[str]:

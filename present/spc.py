@@ -156,6 +156,15 @@ def signal_words(view: dict | None) -> str | None:
     return f"{kind} ({RULE_WORDS[last['rules'][0]]})"
 
 
+def signal_direction(view: dict | None) -> str | None:
+    """'improving' / 'worsening' when the latest month is a special cause that is better /
+    worse by the indicator's polarity; None otherwise (common cause, neutral, too few points)."""
+    if signal_words(view) is None:
+        return None
+    return {"special_cause_improving": "improving",
+            "special_cause_concerning": "worsening"}.get(view["variation"])
+
+
 def change_words(base: str, view: dict | None) -> str:
     """A month-to-month change phrase ('↓ down 3 points, worsening') rewritten so common-cause
     movement is not called improving or worsening: the move, then the SPC signal if any.

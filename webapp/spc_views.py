@@ -14,7 +14,9 @@ from components.layout import chart_block
 from components.scorecard import indicator_href
 from components.spc_chart import (assurance_icon, spc_figure, status_words, summary_sentence,
                                   table_rows, variation_icon)
+from components.summary_text import change_label
 from components.tables import _table as plain_table
+from present.spc import change_words, signal_direction
 
 
 def _asset(name: str) -> str:
@@ -57,6 +59,28 @@ def spc_block(ind, view: dict, authority_name: str, *, heading_level: int = 2) -
                        id=f"spc-{ind.code}", heading_level=heading_level,
                        heading="Is it changing, or the usual ups and downs? (statistical "
                                "process control)", notes=notes)
+
+
+def monthly_change(ind, summary, view: dict | None) -> tuple[str, str | None] | None:
+    """The change since last month in SPC's terms: the move, then the signal where there is
+    one ('↓ down 3 points: a real change for the worse (...)'); common-cause movement is
+    neither improving nor worsening. None (keep the plain words) without an SPC chart."""
+    if view is None or view.get("variation") is None:
+        return None
+    prev = summary.previous
+    base = change_label(ind, prev.value if prev else None, summary.value)
+    return change_words(base, view), signal_direction(view)
+
+
+def monthly_changes(indicators, summaries, views: dict) -> dict:
+    """code -> monthly_change for every indicator with an SPC view (for scorecard_section)."""
+    out = {}
+    for ind in indicators:
+        if ind.code in views and ind.code in summaries:
+            mc = monthly_change(ind, summaries[ind.code], views[ind.code])
+            if mc is not None:
+                out[ind.code] = mc
+    return out
 
 
 def _item(it, as_at_param) -> html.Li:

@@ -46,3 +46,29 @@ def test_spc_block_has_words_beside_icons_a_summary_and_a_table(wolves_config):
     assert "XmR chart of 15 months" in text
     tables = [n for n in _walk(block) if isinstance(n, html.Table)]
     assert tables and "Mar 2018" in _text(tables[0]) and "outside a process limit" in _text(tables[0])
+
+
+def test_month_to_month_words_say_the_move_and_the_signal_never_common_cause_worsening(
+        wolves_config):
+    from components.scorecard import scorecard_section
+    from present.summary import read_summaries
+    from webapp.spc_views import monthly_changes
+
+    # CL_EET_PCT falls to 40 in Mar 2018 (special cause); in Feb 2018 it moved down a
+    # point within the usual variation
+    w = _warehouse(wolves_config)
+    cat = w.catalogue
+    inds = [cat.get("CL_EET_PCT"), cat.get("HEALTH_CHECKS_PCT")]
+    for month, code, expect_word, expect_css in (
+            ("2018-03", "CL_EET_PCT", "a real change for the worse", "change-worsening"),
+            ("2018-02", "CL_EET_PCT", "within the usual variation", "change-neutral")):
+        ex = exceptions(w, month)
+        sums = read_summaries(w, inds, w.resolve_as_at(month))
+        changes = monthly_changes(inds, sums, ex.views)
+        table = scorecard_section("care-leavers", [sums[code]], {i.code: i for i in inds},
+                                  monthly_changes=changes)
+        row = next(n for n in _walk(table) if getattr(n, "id", None) == f"row-{code}")
+        cell = row.children[2]
+        span = cell.children[0]
+        assert expect_word in span.children and span.className == expect_css
+        assert "worsening" not in span.children and "improving" not in span.children
