@@ -5,6 +5,8 @@ day (older plans predate the figures). Each action's state and overdue flag are 
 day, and each outcome's indicators show their figures as at the latest month up to it."""
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 from dash import dcc, html
 
@@ -43,6 +45,13 @@ def layout(as_at=None, on=None, **_):
     if not on and day is not None and day == ctx.warehouse.latest_month():
         day = None  # the latest month (the header's default) means today's plan
     editor = _can_edit()
+    # built once per warehouse file version (every plan change swaps the file), per day
+    # (overdue flags move with today) and per audience (editors see private notes)
+    return ctx.cached(("action-plan", day, date.today(), editor),
+                      lambda: _build(ctx, day, editor))
+
+
+def _build(ctx, day, editor):
     view = plan_view(ctx.warehouse, day, include_private=editor)
     when = f"as it stood on {day:%-d %B %Y}" if day else "today"
     return html.Div([

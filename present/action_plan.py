@@ -268,7 +268,7 @@ def _action_row(r, on: date, include_private: bool) -> ActionRow:
         private_notes=_text(r.private_notes) if include_private else None)
 
 
-def _matter_row(wh, r, month, include_private, param) -> MatterRow:
+def _matter_row(r, include_private, link) -> MatterRow:
     md = None if r.meeting_date is None or pd.isna(r.meeting_date) else pd.Timestamp(r.meeting_date).date()
     status = _text(r.status) or "open"
     return MatterRow(
@@ -276,7 +276,7 @@ def _matter_row(wh, r, month, include_private, param) -> MatterRow:
         meeting_label=f"{md:%-d %B %Y}" if md else "Date not recorded", subject=str(r.subject or ""),
         lead=_text(r.lead), current_position=_text(r.current_position), status=status,
         status_label=matter_status_label(status),
-        indicators=[linked_indicator(wh, c, month, param) for c in codes_of(r.indicators)],
+        indicators=[link(c) for c in codes_of(r.indicators)],
         private_notes=_text(r.private_notes) if include_private else None)
 
 
@@ -289,6 +289,13 @@ def plan_view(wh, as_at=None, *, include_private: bool = False) -> PlanView:
     month = figures_month(wh, on)
     param = f"{month:%Y-%m}" if month else None
     view = PlanView(as_at=on, figures_month=month, include_private=include_private)
+    links: dict[str, LinkedIndicator] = {}
+
+    def link(code: str) -> LinkedIndicator:  # each indicator's figures and SPC built once
+        if code not in links:
+            links[code] = linked_indicator(wh, code, month, param)
+        return links[code]
+
     actions = read_items(wh.conn, "action", at)
     by_outcome: dict[int, list[ActionRow]] = {}
     for r in actions.itertuples():
@@ -299,12 +306,12 @@ def plan_view(wh, as_at=None, *, include_private: bool = False) -> PlanView:
         view.outcomes.append(OutcomeView(
             id=oid, plan=_text(r.plan) or "", outcome=str(r.outcome), target=_text(r.target),
             lead=_text(r.lead),
-            indicators=[linked_indicator(wh, c, month, param) for c in codes_of(r.indicators)],
+            indicators=[link(c) for c in codes_of(r.indicators)],
             actions=by_outcome.get(oid, []),
             private_notes=_text(r.private_notes) if include_private else None))
     for kind, target in (("matter", view.matters), ("request", view.requests)):
         for r in read_items(wh.conn, kind, at).itertuples():
-            target.append(_matter_row(wh, r, month, include_private, param))
+            target.append(_matter_row(r, include_private, link))
     return view
 
 

@@ -153,8 +153,8 @@ def _current(con, t: Table, item_id: int) -> dict | None:
     res = con.execute(f"SELECT * FROM {t.name} WHERE {t.id_col} = ? AND valid_to IS NULL",
                       [int(item_id)])
     names = [d[0] for d in res.description]
-    row = res.fetchone()
-    return dict(zip(names, row)) if row else None
+    rows = res.fetchall()
+    return dict(zip(names, rows[0])) if rows else None
 
 
 def _clean(v):
@@ -180,7 +180,7 @@ def _insert(con, t: Table, row: dict) -> None:
 
 
 def _next_id(con, t: Table) -> int:
-    return con.execute(f"SELECT coalesce(max({t.id_col}), 0) + 1 FROM {t.name}").fetchone()[0]
+    return con.execute(f"SELECT coalesce(max({t.id_col}), 0) + 1 FROM {t.name}").fetchall()[0][0]
 
 
 def _next_position(con, kind: str, t: Table, group) -> int:
@@ -188,7 +188,7 @@ def _next_position(con, kind: str, t: Table, group) -> int:
         return 1
     return con.execute(
         f"SELECT coalesce(max(position), 0) + 1 FROM {t.name} WHERE valid_to IS NULL "
-        f"AND {t.group} = ?", [group]).fetchone()[0]
+        f"AND {t.group} = ?", [group]).fetchall()[0][0]
 
 
 def _short(text, n: int = 60) -> str:
@@ -208,6 +208,38 @@ def _add(con, kind: str, values: dict, user: str, ts: datetime) -> int:
                 "valid_to": None, "changed_by": user})
     _insert(con, t, row)
     return item_id
+
+
+def _add_many(con, kind: str, items: list[dict], user: str, ts: datetime) -> list[int]:
+    """Add many items in one INSERT (an import of hundreds of actions); returns their ids."""
+    if not items:
+        return []
+    t = TABLES[kind]
+    first = _next_id(con, t)
+    positions: dict = {}
+    rows = []
+    for n, values in enumerate(items):
+        row = {f: _clean(values.get(f)) for f in t.fields}
+        if kind in ("matter", "request"):
+            row["kind"] = kind
+        if row.get("position") is None:
+            g = _group_value(kind, row)
+            if g not in positions:
+                positions[g] = _next_position(con, kind, t, g)
+            row["position"] = positions[g]
+            positions[g] += 1
+        row.update({t.id_col: first + n, "version": 1, "removed": False, "valid_from": ts,
+                    "valid_to": None, "changed_by": user})
+        rows.append(row)
+    cols = _columns(t)
+    frame = pd.DataFrame(rows, columns=cols).astype(object)
+    con.register("new_items", frame)
+    try:
+        con.execute(f"INSERT INTO {t.name} ({', '.join(cols)}) "
+                    f"SELECT {', '.join(cols)} FROM new_items")
+    finally:
+        con.unregister("new_items")
+    return list(range(first, first + len(rows)))
 
 
 def _change(con, kind: str, item_id: int, changes: dict, user: str, ts: datetime) -> list[str]:
@@ -377,34 +409,37 @@ def import_items(db: Path, outcomes: list[dict], actions: list[dict], matters: l
         if found and duplicates == "ask":
             raise PlanError(f"{len(found)} of the items are already on the plan: "
                             "skip them or add them again?")
-        ids, texts = {}, {}
+        ids, texts, new_outcomes = {}, {}, []
         for o in outcomes:
             k = item_key("outcome", o)
             texts[o["key"]] = (o.get("outcome"), o.get("plan"))
             if k in known:
                 ids[o["key"]] = known[k]
                 result.outcomes_matched += 1
-                continue
-            new_id = _add(con, "outcome", o, user, first)
-            ids[o["key"]] = known[k] = new_id
-            result.outcomes_added += 1
+            elif k not in {item_key("outcome", n) for n in new_outcomes}:
+                new_outcomes.append(o)
+        for o, new_id in zip(new_outcomes, _add_many(con, "outcome", new_outcomes, user, first)):
+            known[item_key("outcome", o)] = new_id
+        for o in outcomes:
+            ids.setdefault(o["key"], known[item_key("outcome", o)])
+        result.outcomes_added = len(new_outcomes)
+        keep = []
         for a in actions:
             text, plan = texts.get(a.get("outcome_key"), ("", ""))
             if item_key("action", a, text, plan) in found and duplicates == "skip":
                 result.duplicates_skipped += 1
                 continue
-            _add(con, "action", {**a, "outcome_id": ids.get(a.get("outcome_key"))}, user, first)
-            result.actions_added += 1
+            keep.append({**a, "outcome_id": ids.get(a.get("outcome_key"))})
+        result.actions_added = len(_add_many(con, "action", keep, user, first))
+        by_kind: dict[str, list] = {"matter": [], "request": []}
         for m in matters:
             kind = m.get("kind", "matter")
             if item_key(kind, m) in found and duplicates == "skip":
                 result.duplicates_skipped += 1
                 continue
-            _add(con, kind, m, user, first)
-            if kind == "request":
-                result.requests_added += 1
-            else:
-                result.matters_added += 1
+            by_kind[kind].append(m)
+        result.matters_added = len(_add_many(con, "matter", by_kind["matter"], user, first))
+        result.requests_added = len(_add_many(con, "request", by_kind["request"], user, first))
         log(con, user, "action plan import", f"{source}: {result.message}".strip(": "))
     return result
 
