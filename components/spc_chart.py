@@ -18,6 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import theme
+from components.axis import axis_title as axis_title_for
+from components.axis import value_range
 from components.formatting import format_value, month_label
 
 ICON_DIR = Path(__file__).resolve().parents[1] / "assets" / "spc_icons"
@@ -94,18 +96,8 @@ def status_words(view: dict) -> list[str]:
 
 
 def axis_range(indicator, values: list[float]) -> tuple[float, float]:
-    """Padded range of everything drawn; starts at zero only when the data come near it."""
-    vals = [v for v in values if v is not None]
-    if not vals:
-        return (0.0, 100.0 if getattr(indicator, "unit", "") == "percent" else 1.0)
-    lo, hi = min(vals), max(vals)
-    pad = 0.08 * ((hi - lo) or abs(hi) or 1)
-    lo, hi = lo - pad, hi + pad
-    if min(vals) >= 0 and lo < 0.15 * (hi - lo):   # near zero anyway: show zero
-        lo = 0.0
-    if getattr(indicator, "unit", "") == "percent":
-        hi = min(hi, 100.0 + pad) if max(vals) <= 100 else hi
-    return lo, hi
+    """Padded range of everything drawn, not forced to zero (components.axis)."""
+    return value_range(values, unit=getattr(indicator, "unit", ""))
 
 
 def summary_sentence(indicator, view: dict, authority_name: str) -> str:
@@ -252,8 +244,7 @@ def spc_figure(indicator, view: dict, *, authority_name: str, for_export: bool =
     unit = getattr(indicator, "unit", "")
     axis_title = {"percent": "Per cent", "rate": "Per 10,000 children", "days": "Days",
                   "count": "Number", "score": "Score"}.get(unit, "")
-    if lo != 0:
-        axis_title += f" (axis starts at {format_value(indicator, lo)})"
+    axis_title = axis_title_for(axis_title, lo, indicator)
     layout = dict(
         xaxis=dict(type="date", tickformat="%b<br>%Y"),
         yaxis=dict(range=[lo, hi], title=dict(text=axis_title),

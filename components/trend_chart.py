@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import theme
+from components.axis import axis_title, value_range
 from components.timeline import frame_or_empty, month_end, is_monthly, local_points
 from components.formatting import (
     financial_year_label,
@@ -187,6 +188,9 @@ def _target_trace(indicator, target: float, x0, x1) -> go.Scatter:
 
 def _y_range(indicator, values: list[float]) -> tuple[float, float]:
     vals = [v for v in values if v is not None]
+    # not forced to zero for a narrow band of figures (components.axis); headroom for the
+    # out-turn labels above the highest point
+    floor, _ = value_range(values, unit=getattr(indicator, "unit", ""), headroom=0.15)
     if not vals:
         return (0.0, 100.0 if getattr(indicator, "unit", "") == "percent" else 1.0)
     lo, hi = min(vals), max(vals)
@@ -314,7 +318,7 @@ def trend_figure(
     layout = dict(
         xaxis=dict(type="date", tickformat="%b<br>%Y" if monthly else "%Y",
                    range=[pd.Timestamp(x0) - pd.Timedelta(days=15), pd.Timestamp(x1) + pd.Timedelta(days=15)] if x0 is not None else None),
-        yaxis=dict(range=[lo, hi], title=dict(text=UNIT_AXIS_TITLES.get(unit, "")),
+        yaxis=dict(range=[lo, hi], title=dict(text=axis_title(UNIT_AXIS_TITLES.get(unit, ""), lo, indicator)),
                    ticksuffix="%" if unit == "percent" else ""),
         shapes=shapes,
         height=400,
