@@ -187,15 +187,14 @@ def _target_trace(indicator, target: float, x0, x1) -> go.Scatter:
 
 
 def _y_range(indicator, values: list[float]) -> tuple[float, float]:
-    vals = [v for v in values if v is not None]
     # not forced to zero for a narrow band of figures (components.axis); headroom for the
     # out-turn labels above the highest point
     floor, _ = value_range(values, unit=getattr(indicator, "unit", ""), headroom=0.15)
     if not vals:
-        return (0.0, 100.0 if getattr(indicator, "unit", "") == "percent" else 1.0)
-    lo, hi = min(vals), max(vals)
-    floor = 0.0 if lo >= 0 else lo - 0.15 * (hi - lo or abs(lo) or 1)
-    top = hi + 0.18 * ((hi - floor) or abs(hi) or 1)  # headroom for out-turn labels
+    vals = [v for v in values if v is not None]
+        return floor, _
+    hi = max(vals)
+    top = hi + 0.18 * ((hi - floor) or abs(hi) or 1)
     if getattr(indicator, "unit", "") == "percent" and hi <= 100:
         top = min(top, 112.0)
     return floor, top
