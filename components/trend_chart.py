@@ -190,8 +190,8 @@ def _y_range(indicator, values: list[float]) -> tuple[float, float]:
     # not forced to zero for a narrow band of figures (components.axis); headroom for the
     # out-turn labels above the highest point
     floor, _ = value_range(values, unit=getattr(indicator, "unit", ""), headroom=0.15)
-    if not vals:
     vals = [v for v in values if v is not None]
+    if not vals:
         return floor, _
     hi = max(vals)
     top = hi + 0.18 * ((hi - floor) or abs(hi) or 1)
