@@ -72,33 +72,46 @@ class AudienceWarehouse:
     def cached(self, key, build):
         return self._wh.cached((self.audience(), key), build)
 
+    def _public_memo(self, key, build):
+        """Suppressed answers are kept once per warehouse file version, like the raw ones
+        (callers get copies of frames, so nobody can change the kept one)."""
+        cached = getattr(self._wh, "cached", None)
+        out = cached((PUBLIC, "figures", key), build) if cached else build()
+        return out.copy() if isinstance(out, pd.DataFrame) else out
+
     # ------------------------------------------------------------------ figures
 
     def _ind(self, code):
         return self._wh.catalogue.get(code)
 
     def series(self, code, as_at=None, area_code=None, breakdown="") -> pd.DataFrame:
-        df = self._wh.series(code, as_at, area_code=area_code, breakdown=breakdown)
         if not self.is_public():
-            return df
-        return sup.suppress_frame(df, self._ind(code))
+            return self._wh.series(code, as_at, area_code=area_code, breakdown=breakdown)
+        return self._public_memo(("series", code, str(as_at), area_code, breakdown), lambda: (
+            sup.suppress_frame(self._wh.series(code, as_at, area_code=area_code,
+                                               breakdown=breakdown), self._ind(code))))
 
     def breakdown_series(self, code, as_at=None) -> pd.DataFrame:
-        df = self._wh.breakdown_series(code, as_at)
         if not self.is_public():
-            return df
-        return sup.suppress_breakdowns(df, self._ind(code), totals=self._wh.series(code, as_at))
+            return self._wh.breakdown_series(code, as_at)
+        return self._public_memo(("breakdowns", code, str(as_at)), lambda: (
+            sup.suppress_breakdowns(self._wh.breakdown_series(code, as_at), self._ind(code),
+                                    totals=self._wh.series(code, as_at))))
 
     def comparators(self, code, as_at=None) -> pd.DataFrame:
-        df = self._wh.comparators(code, as_at)
         if not self.is_public():
-            return df
-        return sup.suppress_frame(df, self._ind(code))
+            return self._wh.comparators(code, as_at)
+        return self._public_memo(("comparators", code, str(as_at)), lambda: (
+            sup.suppress_frame(self._wh.comparators(code, as_at), self._ind(code))))
 
     def summary(self, code, as_at=None) -> dict:
-        s = self._wh.summary(code, as_at)
         if not self.is_public():
-            return s
+            return self._wh.summary(code, as_at)
+        return self._public_memo(("summary", code, str(as_at)),
+                                 lambda: self._public_summary(code, as_at))
+
+    def _public_summary(self, code, as_at) -> dict:
+        s = self._wh.summary(code, as_at)
         ind = self._ind(code)
         comps = self.comparators(code, as_at) if ind.comparators else None
         out = sup.suppress_summary(s, ind, series_df=self.series(code, as_at),
