@@ -6,7 +6,7 @@ the figures are built by the same component builders the dashboard uses.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
 from components.bar_chart import breakdown_figure
-from components.summary_text import chart_summary, headline, rag_label, target_text
+from components.summary_text import rag_label, target_text
 from components.names import COMPARATORS, comparator_name
 from components.trend_chart import trend_figure
 from exports.adoption_export import CHARTS, adoption_chart, export_figure
@@ -24,7 +24,7 @@ from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, is_small, suppr
                                  suppress_frame, suppress_summary, suppress_text)
 from pipelines.measures import adoption
 from present.adoption import adoption_days, thresholds
-from present.breakdowns import BreakdownChart, breakdown_charts
+from present.blocks import TrendBlock, trend_block
 from present.summary import IndicatorSummary
 
 KEY_POINTS = "key-points"
@@ -32,18 +32,11 @@ COMPARATOR_NAMES = {key: comparator_name(key) for key in COMPARATORS}
 
 
 @dataclass
-class Item:
-    """One indicator as at a month, after suppression."""
-    indicator: Any
-    summary: IndicatorSummary
-    series: pd.DataFrame
-    comparators: pd.DataFrame
-    breakdowns: pd.DataFrame | None
-    headline: str
-    text: str
+class Item(TrendBlock):
+    """One indicator as at a month, after suppression: the screen's trend block
+    (present.blocks) with the commentary and the drawn figures."""
     commentary: str | None = None
     figures: list[tuple[str, go.Figure, str]] = field(default_factory=list)  # (kind, fig, alt)
-    charts: list[BreakdownChart] = field(default_factory=list)  # present.breakdowns
     titles: dict[str, str] = field(default_factory=dict)  # kind -> title, where not the headline
 
     @property
@@ -124,18 +117,6 @@ def count_text(num, den) -> str:
     if d:
         return f"{SUPPRESSED} of {d}"
     return ""
-
-
-def _headline(ind, s: IndicatorSummary) -> str:
-    if s.suppressed:
-        return f"{ind.title}: {SUPPRESSED} in {s.period or ''}".strip()
-    return headline(ind, s)
-
-
-def _sentence(ind, s: IndicatorSummary, authority: str) -> str:
-    text = chart_summary(ind, s, authority)
-    # the components say "no figure (fewer than 5)"; a board paper says "fewer than 5"
-    return text.replace(f"no figure ({SUPPRESSED})", SUPPRESSED)
 
 
 def comparison_rows(item: Item, authority: str) -> list[list[str]]:
@@ -353,9 +334,9 @@ def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool 
     summary = IndicatorSummary.from_store(
         ind, suppress_summary(wh.summary(code, as_at), ind, mode, series, comps))
     authority = wh.config.name
-    item = Item(ind, summary, series, comps, bd, _headline(ind, summary),
-                _sentence(ind, summary, authority), _commentary(wh, as_at, code, mode),
-                charts=breakdown_charts(ind, bd))
+    block = trend_block(ind, summary, series, comps, bd, authority, hidden=SUPPRESSED)
+    item = Item(**{f.name: getattr(block, f.name) for f in fields(TrendBlock)},
+                commentary=_commentary(wh, as_at, code, mode))
     if figures:
         item.figures = _figures(item, authority, as_at, mode)
         if code == ADOPTION_CHART_HOME:

@@ -18,10 +18,10 @@ from components.bar_chart import attainment_rows, breakdown_figure, category_lab
 from components.formatting import format_count, format_value_or_reason, is_missing, month_label
 from components.layout import chart_block, small_cohort_warning
 from components.scorecard import indicator_href
-from components.summary_text import chart_summary, headline
 from components.tables import attainment_table, data_table
 from components.trend_chart import trend_figure
 from present.benchmark import cohort_notes, rank_sentence, sn_average_sentence
+from present.blocks import trend_block
 from present.breakdowns import BREAKDOWN_MONTHS, breakdown_charts
 from present.summary import IndicatorSummary
 
@@ -111,6 +111,7 @@ def indicator_trend_block(ind, summary: IndicatorSummary, wh, config, as_at, *, 
     """Trend chart (out-turns, comparators, target), summary sentence and figures table."""
     series = wh.series(ind.code, as_at)
     comps = wh.comparators(ind.code, as_at) if ind.comparators else None
+    block = trend_block(ind, summary, series, comps, None, config.name)  # what the pack prints
     fig = trend_figure(ind, series, comps, authority_name=config.name, as_at=as_at,
                        target=summary.target)
     notes = []
@@ -125,9 +126,8 @@ def indicator_trend_block(ind, summary: IndicatorSummary, wh, config, as_at, *, 
         notes.append(html.P(dcc.Link(f"More about {ind.title[:1].lower() + ind.title[1:]}",
                                      href=indicator_href(ind.code, as_at), className="more-link")))
     notes.append(chart_downloads(ind.code, _month_text(as_at), label=f"the {ind.title} chart"))
-    return chart_block(fig, chart_summary(ind, summary, config.name),
-                       data_table(ind, series, id=f"table-{ind.code}"),
-                       id=f"trend-{ind.code}", heading=headline(ind, summary),
+    return chart_block(fig, block.text, data_table(ind, series, id=f"table-{ind.code}"),
+                       id=f"trend-{ind.code}", heading=block.headline,
                        heading_level=heading_level, notes=notes)
 
 
