@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt
 from pptx.util import Inches
 from pptx.util import Pt as PptPt
 
-from exports.suppression import PRIVATE
+from exports.suppression import PRIVATE, suppress_frame, suppress_summary
 from present.action_plan import OVERDUE, STATUS, STATUS_ORDER, MatterRow, PlanView, plan_view
 
 ACTION_HEADER = ["No.", "Key actions to achieve outcome (what)", "Who", "By when", "Status",
@@ -31,12 +31,32 @@ MATTER_HEADER = ["Date of meeting", "Subject", "Lead member/officer", "Current p
 PRIVATE_HEADER = "Private note"
 
 
+class PublicFigures:
+    """The warehouse as a public pack reads it: the linked indicators' small figures removed
+    by the pack's own rules (exports.suppression)."""
+
+    def __init__(self, wh):
+        self._wh = wh
+
+    def __getattr__(self, name):
+        return getattr(self._wh, name)
+
+    def series(self, code, as_at=None, area_code=None, breakdown=""):
+        return suppress_frame(self._wh.series(code, as_at, area_code=area_code,
+                                              breakdown=breakdown), self._wh.catalogue.get(code))
+
+    def summary(self, code, as_at=None) -> dict:
+        return suppress_summary(self._wh.summary(code, as_at), self._wh.catalogue.get(code),
+                                series_df=self.series(code, as_at))
+
+
 def plan_for_pack(wh, as_at: date, mode: str, *, latest: date | None = None) -> PlanView:
     """The plan for a pack as at a month: today's plan when the pack is for the latest month
     (the paper for the next meeting), else the plan as it stood at that month's end."""
     latest = latest if latest is not None else wh.latest_month()
     on = None if latest is not None and as_at == latest else as_at
-    return plan_view(wh, on, include_private=mode == PRIVATE)
+    private = mode == PRIVATE
+    return plan_view(wh if private else PublicFigures(wh), on, include_private=private)
 
 
 def key_text() -> str:

@@ -13,6 +13,8 @@ import pandas as pd
 
 from exports import images
 from exports.base import ExportInputError, header_lines, resolve_as_at
+from exports.action_plan_export import plan_for_pack
+from exports.action_plan_export import xlsx_sheets as plan_xlsx_sheets
 from exports.content import Pack, build_item, build_pack, chart_data, summary_row
 from exports.docx_pack import build_docx
 from exports.exceptions_export import build_exceptions
@@ -68,6 +70,8 @@ def pack_xlsx(pack: Pack) -> bytes:
     for part in pack.sections:
         frame = pd.DataFrame([summary_row(i) for i in part.items])
         sheets.append((part.title, pack.header_lines(f"{part.title}: {pack.title}"), frame))
+    if getattr(pack, "action_plan", None) is not None:
+        sheets += plan_xlsx_sheets(pack.action_plan, pack.header_lines)
     return to_xlsx_bytes(sheets)
 
 
@@ -93,12 +97,16 @@ def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "p
         require_soffice()
     wh = _warehouse(config)
     if fmt == "xlsx":
-        return pack_xlsx(build_pack(wh, as_at, mode, figures=False, codes=codes))
+        pack = build_pack(wh, as_at, mode, figures=False, codes=codes)
+        if codes is None:  # the whole pack ends with the board's own business
+            pack.action_plan = plan_for_pack(wh, pack.as_at, mode)
+        return pack_xlsx(pack)
     images.ensure_started()  # a missing Chromium is reported before any work is done
     with images.BackgroundRenderer() as render:
         pack = build_pack(wh, as_at, mode, codes=codes, on_figure=render.submit)
         if codes is None:  # the whole pack opens with the exceptions section
             pack.exceptions = build_exceptions(wh, pack.as_at, mode, on_figure=render.submit)
+            pack.action_plan = plan_for_pack(wh, pack.as_at, mode)
         return render_pack(pack, fmt, render)
 
 

@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from exports.action_plan_export import add_to_docx as add_plan_to_docx
 from exports.content import COMPARISON_HEADER, Pack, comparison_rows
 from exports.suppression import NOTE, PRIVATE
 
@@ -273,6 +274,9 @@ def build_docx(pack: Pack, render_png: Callable) -> bytes:
                    widths=[Cm(6), Cm(2.6), Cm(4.4), Cm(3)])
             if item.commentary:
                 _paragraphs(doc, item.commentary)
+
+    if getattr(pack, "action_plan", None) is not None:  # the board's own business
+        add_plan_to_docx(doc, pack.action_plan)
 
     doc.add_heading("Definitions", level=1).paragraph_format.page_break_before = True
     for part in pack.sections:

@@ -9,6 +9,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
+from exports.action_plan_export import add_to_pptx as add_plan_to_pptx
 from exports.content import Pack
 from exports.suppression import NOTE, PRIVATE
 
@@ -111,6 +112,8 @@ def build_pptx(pack: Pack, render_png: Callable) -> bytes:
             pic = s.shapes.add_picture(io.BytesIO(png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
             set_alt_text(pic, alt, title=item.titles.get(kind, f"{item.indicator.title} ({kind} chart)"))
             _mode_mark(s, pack)
+    if getattr(pack, "action_plan", None) is not None:  # the board's own business
+        add_plan_to_pptx(prs, pack.action_plan, mark=lambda slide: _mode_mark(slide, pack))
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

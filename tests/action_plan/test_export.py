@@ -86,3 +86,25 @@ def test_excel_and_powerpoint(wh):
                               if sh.has_text_frame or sh.has_table)
         assert "Performance Monitoring report" in slide_text
         assert "Leisure Pass for LAC and CL" in slide_text and NOTE not in slide_text
+
+
+def test_the_board_pack_carries_the_plan(config):
+    """The whole pack as the key-points page and `lacdash export` make it: Word (charts
+    drawn) and Excel, public and private."""
+    from exports.board_pack import build_board_pack_bytes
+    public = Document(io.BytesIO(build_board_pack_bytes(config, None, "docx", "public")))
+    headings = [p.text for p in public.paragraphs if p.style.name == "Heading 1"]
+    assert headings.index("Corporate Parenting action plan") < headings.index(
+        "Schedule of outstanding matters") < headings.index("Definitions")
+    text = _text(public)
+    assert "Implement Council Policy to offer extended paid and unpaid leave" in text
+    assert "Councillor visits to establishments" in text and NOTE not in text
+    private = build_board_pack_bytes(config, None, "xlsx", "private")
+    wb = openpyxl.load_workbook(io.BytesIO(private))
+    assert wb.sheetnames[-2:] == ["Action plan", "Outstanding matters"]
+    cells = " ".join(str(c.value) for row in wb["Action plan"].iter_rows() for c in row)
+    assert NOTE in cells
+    public_xlsx = openpyxl.load_workbook(io.BytesIO(
+        build_board_pack_bytes(config, None, "xlsx", "public")))
+    cells = " ".join(str(c.value) for row in public_xlsx["Action plan"].iter_rows() for c in row)
+    assert NOTE not in cells and "Lorna Tull" in cells
