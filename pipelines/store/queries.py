@@ -425,19 +425,19 @@ class Warehouse:
         month` (month end), `reason, user_name, recorded_at`, oldest first."""
         as_at = self.resolve_as_at(as_at)
         cols = ["step_id", "indicator_code", "month", "reason", "user_name", "recorded_at"]
-        def run():
-            has = self.df("SELECT count(*) AS n FROM information_schema.tables "
-                          "WHERE table_name = 'step_changes'").n.iloc[0]
-            if not has:  # a warehouse written before step changes existed
-                return pd.DataFrame(columns=cols)
-            return self.df(f"SELECT {', '.join(cols)} FROM step_changes WHERE removed_at IS "
-                           "NULL ORDER BY indicator_code, month")
-        d = self.cached("step_changes", run)
+        has = self.df("SELECT count(*) AS n FROM information_schema.tables "
+                      "WHERE table_name = 'step_changes'").n.iloc[0]
+        if not has:  # a warehouse written before step changes existed
+            return pd.DataFrame(columns=cols)
+        where, params = ["removed_at IS NULL"], []
         if code is not None:
-            d = d[d.indicator_code == code]
-        if as_at is not None and len(d):
-            d = d[pd.to_datetime(d.month) <= pd.Timestamp(as_at)]
-        return d.reset_index(drop=True)
+            where.append("indicator_code = ?")
+            params.append(code)
+        if as_at is not None:
+            where.append("month <= ?")
+            params.append(as_at)
+        return self.df(f"SELECT {', '.join(cols)} FROM step_changes WHERE "
+                       f"{' AND '.join(where)} ORDER BY indicator_code, month", params)
 
 
 
