@@ -2,6 +2,8 @@
 numerator and denominator; what it means; small-cohort warning; revisions."""
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 from dash import dcc, html
 
@@ -60,7 +62,9 @@ def layout(code=None, as_at=None, **_):
     asked = check_as_at(as_at, wh.months())
     if asked.error:
         return shell.as_at_problem(asked.error, f"/indicator/{code}")
-    return ctx.cached(("indicator", code, asked.month), lambda: _build(ctx, ind, asked))
+    # keyed by today too: the linked actions' overdue flags move with the date
+    return ctx.cached(("indicator", code, asked.month, date.today()),
+                      lambda: _build(ctx, ind, asked))
 
 
 def _build(ctx, ind, asked):
