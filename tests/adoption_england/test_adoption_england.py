@@ -8,14 +8,19 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import dash
 import pytest
 from dash import html
 
+from app import create_app
 from cli import main
 from pipelines.core.catalogue import load_catalogue
+from pipelines.core.config import load_config
 from pipelines.sources.adoption_published import years_months_as_days
 from pipelines.sources.ingest import parse_file
 from pipelines.store.queries import Warehouse
+from pipelines.uploads import check_files, commit_checked
+from tests.adoption.test_adoption_pipeline import CONFIG, ROWS, csv_bytes
 from tests.components.conftest import walk
 from tests.ingest.conftest import FakeConfig
 from webapp.views import england_table_block
@@ -93,3 +98,21 @@ def _rows(block):
         if isinstance(node, html.Tr):
             out.append([c.children for c in node.children])
     return out
+
+
+def test_the_adoption_page_itself_has_the_england_table(tmp_path):
+    # The page as drawn (records loaded, England hand-keyed from the scorecard): the table
+    # that used to never render (adoption codes are monthly) now shows England's figures.
+    cfg = load_config(CONFIG).with_warehouse(tmp_path / "w.duckdb")
+    eng = b"indicator,year,area,value\nA1_DAYS_3YR,2016-17,England,520\nA2_DAYS_3YR,2016-17,England,220\n"
+    checked = check_files([("adoption_records.csv", csv_bytes(ROWS)), ("england.csv", eng)],
+                          config=cfg)
+    assert all(c.errors == [] for c in checked)
+    commit_checked(checked, config=cfg)
+    app = create_app(cfg)
+    with app.server.app_context():
+        layout = dash.page_registry["pages.adoption"]["layout"](as_at="2018-01")
+    text = text_of(layout)
+    assert "Adoption: our latest figures beside England" in text
+    assert "520 days (2016-17)" in text and "220 days (2016-17)" in text
+    assert "560 days" in text  # our own A1 (worked out by hand in test_adoption_pipeline)
