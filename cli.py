@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], default="docx")
     p.add_argument("--mode", choices=["public", "private"], default="public")
     p.add_argument("--out", required=True)
+    p.add_argument("--spc-charts", action="store_true",
+                   help="add each monthly indicator's SPC chart after its trend chart")
     _common(p)
     return ap
 
@@ -338,7 +340,7 @@ def cmd_serve(args, config) -> int:
 def cmd_export(args, config) -> int:
     from exports.board_pack import export_board_pack  # lazy: see _LAZY
     return export_board_pack(config, as_at=args.as_at, fmt=args.format, mode=args.mode,
-                             out=Path(args.out))
+                             out=Path(args.out), spc_charts=args.spc_charts)
 
 
 def cmd_user(args, config) -> int:

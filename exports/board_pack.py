@@ -17,7 +17,7 @@ from exports.action_plan_export import plan_for_pack
 from exports.action_plan_export import xlsx_sheets as plan_xlsx_sheets
 from exports.content import Pack, build_item, build_pack, chart_data, summary_row
 from exports.docx_pack import build_docx
-from exports.exceptions_export import build_exceptions
+from exports.exceptions_export import add_spc_charts, build_exceptions
 from exports.pdf import docx_to_pdf, require_soffice
 from exports.pptx_deck import build_pptx
 from exports.images import ExportError
@@ -87,10 +87,11 @@ def render_pack(pack: Pack, fmt: str, render=images.figure_bytes) -> bytes:
 
 
 def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "public", *,
-                           codes: list[str] | None = None) -> bytes:
+                           codes: list[str] | None = None, spc_charts: bool = False) -> bytes:
     """The board pack as at a month ("YYYY-MM", a date, or None for the latest) in `fmt`
     (docx, pdf, pptx, xlsx). `config` may be a Config or a Warehouse; `codes` limits the
-    indicators (the deck of chosen charts)."""
+    indicators (the deck of chosen charts); `spc_charts` adds each monthly indicator's SPC
+    chart after its trend."""
     fmt = _check_fmt(fmt, FORMATS)
     mode = check_mode(mode)
     if fmt == "pdf":  # fail before drawing 50 charts
@@ -104,6 +105,8 @@ def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "p
     images.ensure_started()  # a missing Chromium is reported before any work is done
     with images.BackgroundRenderer() as render:
         pack = build_pack(wh, as_at, mode, codes=codes, on_figure=render.submit)
+        if spc_charts:
+            add_spc_charts(pack, wh, mode, on_figure=render.submit)
         if codes is None:  # the whole pack opens with the exceptions section
             pack.exceptions = build_exceptions(wh, pack.as_at, mode, on_figure=render.submit)
             pack.action_plan = plan_for_pack(wh, pack.as_at, mode)
@@ -116,12 +119,12 @@ def board_pack_filename(authority: str, as_at, fmt: str, mode: str) -> str:
     return f"{slug}-board-report-{pd.Timestamp(as_at):%Y-%m}{tag}.{fmt}"
 
 
-def export_board_pack(config, as_at, fmt, mode, out: Path) -> int:
+def export_board_pack(config, as_at, fmt, mode, out: Path, spc_charts: bool = False) -> int:
     """`lacdash export`: write the board pack, print what was written; 0 on success, 1 when
     the export cannot be made (the message says why), 2 for a bad request."""
     t0 = time.perf_counter()
     try:
-        data = build_board_pack_bytes(config, as_at, fmt, mode)
+        data = build_board_pack_bytes(config, as_at, fmt, mode, spc_charts=spc_charts)
     except ExportInputError as exc:
         print(f"lacdash export: {exc}", file=sys.stderr)
         return 2

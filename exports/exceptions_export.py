@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from components.spc_chart import spc_figure, summary_sentence
 from exports.suppression import PUBLIC, check_mode, row_is_small
 from present.exceptions import exceptions
+from present.spc import spc_view
 
 CHART_HIDDEN = ("Chart not shown in the public paper: some months rest on fewer than 5 "
                 "children.")
@@ -81,3 +82,26 @@ def build_exceptions(wh, as_at: date, mode: str = PUBLIC, *, figures: bool = Tru
                     e.alt = summary_sentence(ind, view, wh.config.name)
             out.append(e)
     return part
+
+
+def add_spc_charts(pack, wh, mode: str = PUBLIC, *, on_figure=None) -> int:
+    """Give each monthly indicator of the pack its SPC chart after its trend chart (`lacdash
+    export --spc-charts`); in public mode not where a month rests on fewer than 5 children.
+    Returns how many charts were added."""
+    mode = check_mode(mode)
+    added = 0
+    for item in pack.items:
+        ind = item.indicator
+        if ind.frequency != "M":
+            continue
+        view = spc_view(wh, ind.code, pack.as_at)
+        if not view.get("points") or (mode == PUBLIC and _has_small_month(ind, view)):
+            continue
+        fig = spc_figure(ind, view, authority_name=wh.config.name, for_export=True,
+                         source=ind.source)
+        item.figures.append(("spc", fig, summary_sentence(ind, view, wh.config.name)))
+        item.titles["spc"] = f"{ind.title}: is it changing, or the usual ups and downs?"
+        if on_figure is not None:
+            on_figure(fig)
+        added += 1
+    return added

@@ -57,3 +57,16 @@ def test_deck_has_the_attention_slide_first(wolves_config):
     text = " ".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
     assert "A real change for the worse" in text
     assert any(t.endswith(": is it changing?") for t in titles)
+
+
+def test_spc_charts_can_join_each_monthly_indicator_in_the_pack(wolves_config):
+    from exports.exceptions_export import add_spc_charts
+    w = _warehouse(wolves_config, _months("CL_SUITABLE_ACCOM_PCT", [75, 50] + [50] * 11, 4))
+    pack = build_pack(w, "2018-03", "public", figures=False)
+    add_spc_charts(pack, w, "public")
+    kinds = {i.indicator.code: [k for k, _, _ in i.figures] for i in pack.items}
+    assert kinds["CL_EET_PCT"] == ["spc"] and kinds["HEALTH_CHECKS_PCT"] == ["spc"]
+    assert kinds["CL_SUITABLE_ACCOM_PCT"] == []          # months of fewer than 5 children
+    assert kinds["POP_0_17"] == []                       # annual: no SPC chart
+    eet = next(i for i in pack.items if i.indicator.code == "CL_EET_PCT")
+    assert eet.figures[0][2].startswith("XmR chart of 15 months")
