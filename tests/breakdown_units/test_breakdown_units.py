@@ -80,7 +80,8 @@ def test_a_breakdown_unit_must_be_a_known_unit(tmp_path):
     p.write_text(bad, encoding="utf-8")
     with pytest.raises(CatalogueError) as e:
         load_catalogue(p)
-    assert "HOMES_GOOD_OUTSTANDING_PCT" in str(e.value) and "breakdown 'ofsted_rating'" in str(e.value)
+    msg = str(e.value)  # names the indicator, the breakdown and the unit it refused
+    assert "HOMES_GOOD_OUTSTANDING_PCT" in msg and "ofsted_rating" in msg and "children" in msg
 
 
 def test_page_and_pack_show_children_by_rating_as_numbers(wolves_config, tmp_path):

@@ -57,7 +57,8 @@ def test_a_sentence_with_a_figure_is_refused(tmp_path):
     (tmp_path / "i.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(CatalogueError) as e:
         load_catalogue(tmp_path / "i.yaml")
-    assert "CLA_FEMALE_PCT: context" in str(e.value) and "must be the code" in str(e.value)
+    msg = str(e.value)  # names the indicator, the field and the prose it refused
+    assert "CLA_FEMALE_PCT" in msg and "context" in msg and "48.8% of all children" in msg
 
 
 @pytest.fixture
