@@ -148,7 +148,7 @@ def handle_history(_version):
     """(history rows, revert options, the latest committed upload as the default choice)."""
     require("editor")
     h = history(get_config().warehouse_path)
-    rows = ul.history_rows(h) if len(h) else []
+    rows = ul.history_rows(h, get_config().archive_dir) if len(h) else []
     options = [{"label": f"{r['upload']}: {h.loc[h.upload_id == r['upload'], 'file_name'].iloc[0]}"
                          f" ({r['when']}, {r['who']})", "value": r["upload"]}
                for r in rows if r["status"] == "committed"]

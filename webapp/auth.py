@@ -327,7 +327,9 @@ def init_auth(server, config) -> None:
         if request.method in _SAFE_METHODS:
             return None
         # 2. Writes only from pages of this site (no cross-site forms or scripts).
-        if not security.same_origin(request, extra_origins):
+        forwarded = (request.headers.get("X-Forwarded-Host") if security.from_trusted_proxy(
+            config, request.remote_addr, request.headers) else None)
+        if not security.same_origin(request, extra_origins, forwarded):
             return _refuse(403, "Refused: this request came from another site.")
         # 3. Only editors send large bodies (files): refuse others before reading one.
         if not current_user(config).has("editor"):

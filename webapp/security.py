@@ -92,10 +92,12 @@ def safe_next(nxt: str | None) -> str:
     return nxt
 
 
-def same_origin(request, extra_origins=()) -> bool:
+def same_origin(request, extra_origins=(), forwarded_host: str | None = None) -> bool:
     """False when a browser says the request comes from another site (Origin header, or
     Sec-Fetch-Site for browsers that send it); requests without either (command-line
-    clients, which carry no victim's cookie) are not a cross-site forgery."""
+    clients, which carry no victim's cookie) are not a cross-site forgery.
+    `forwarded_host`: the host a trusted proxy says the browser asked for (X-Forwarded-Host),
+    when the proxy does not pass the Host header on."""
     if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
         return False
     origin = request.headers.get("Origin")
@@ -109,7 +111,10 @@ def same_origin(request, extra_origins=()) -> bool:
     if f"{o.scheme}://{o.netloc}".lower() in allowed:
         return True
     # behind a TLS-terminating proxy the app sees http: compare host and port only
-    return o.netloc.lower() == request.host.lower()
+    hosts = {request.host.lower()}
+    if forwarded_host:
+        hosts.add(forwarded_host.split(",")[0].strip().lower())
+    return o.netloc.lower() in hosts
 
 
 # ------------------------------------------------------------------ shared state

@@ -245,7 +245,9 @@ HISTORY_COLUMNS = ["upload", "file", "who", "when", "rows read", "values loaded"
                    "revised", "status"]
 
 
-def history_rows(history: pd.DataFrame) -> list[dict]:
+def history_rows(history: pd.DataFrame, archive_dir: Path | None = None) -> list[dict]:
+    """Rows for the history table; the file links to its archived copy, or says the copy
+    was deleted (when `archive_dir` is given and the copy is not there)."""
     rows = []
     for r in history.to_dict("records"):
         status = r["status"]
@@ -254,13 +256,21 @@ def history_rows(history: pd.DataFrame) -> list[dict]:
                       f"{pd.Timestamp(r['reverted_at']):%d %b %Y %H:%M}")
         rows.append({
             "upload": int(r["upload_id"]),
-            "file": f"[{r['file_name']}](/uploads/{int(r['upload_id'])}/file)",
+            "file": (f"{_md(r['file_name'])} (archived copy deleted)"
+                     if archive_dir is not None and r.get("sha256")
+                     and not (Path(archive_dir) / str(r["sha256"])).exists()
+                     else f"[{_md(r['file_name'])}](/uploads/{int(r['upload_id'])}/file)"),
             "who": r["user_name"] or "",
             "when": f"{pd.Timestamp(r['uploaded_at']):%d %b %Y %H:%M}",
             "rows read": _int(r.get("rows_read")), "values loaded": _int(r.get("rows_loaded")),
             "new": _int(r.get("values_new")), "revised": _int(r.get("values_revised")),
             "status": status})
     return rows
+
+
+def _md(text) -> str:
+    """A file name shown in a markdown cell as text (no links or markup of its own)."""
+    return re.sub(r"([\\`*\[\]()<>!|])", r"\\\1", str(text))
 
 
 def _int(v):

@@ -76,3 +76,16 @@ def test_a_deleted_archive_says_the_file_is_gone(config, server_for):
     client.post("/auth/sign-in", data={"role": "editor"})
     r = client.get("/uploads/2/file")
     assert r.status_code == 410 and b"has been deleted" in r.data and b"the file is gone" in r.data
+
+
+def test_the_history_says_when_an_archived_file_is_gone(config):
+    import shutil
+    from pipelines.store.warehouse import history
+    from webapp.upload_logic import history_rows
+    h = history(config.warehouse_path)
+    linked = history_rows(h, config.archive_dir)
+    assert all("](/uploads/" in r["file"] for r in linked)
+    shutil.rmtree(config.archive_dir)
+    gone = history_rows(h, config.archive_dir)
+    assert all("archived copy deleted" in r["file"] and "](/uploads/" not in r["file"]
+               for r in gone)

@@ -218,3 +218,17 @@ def test_a_refused_callback_is_403_with_one_log_line(config, server_for, caplog)
     assert r.status_code == 403 and b"needs editor access" in r.data
     lines = [rec for rec in caplog.records if "needs editor access" in rec.getMessage()]
     assert len(lines) == 1 and lines[0].exc_info is None
+
+
+def test_behind_a_proxy_the_forwarded_host_counts_as_this_site(config, server_for):
+    client = server_for(config).test_client()
+    browser = {"Origin": "https://dash.council.example",
+               "X-Forwarded-Host": "dash.council.example"}
+    # from the proxy (trusted): the host the browser asked for is this site
+    r = client.post("/auth/sign-in", data={"role": "viewer"}, headers=browser,
+                    environ_base=PROXY)
+    assert r.status_code == 302
+    # the same headers from anyone else prove nothing
+    r = client.post("/auth/sign-in", data={"role": "viewer"}, headers=browser,
+                    environ_base=OUTSIDER)
+    assert r.status_code == 403
