@@ -54,6 +54,9 @@ def spc_block(ind, view: dict, authority_name: str, *, heading_level: int = 2) -
                             "again from that month).", className="context-note"))
     for n in view.get("notes") or []:
         notes.append(html.P(n[0].upper() + n[1:] + ".", className="context-note"))
+    notes.append(html.P(dcc.Link("Editors: record a step change (a new recording system, a "
+                                 "service redesign)", href=f"/step-changes?code={ind.code}"),
+                        className="secondary"))
     return chart_block(fig, summary_sentence(ind, view, authority_name),
                        spc_table(ind, view, id=f"spc-table-{ind.code}"),
                        id=f"spc-{ind.code}", heading_level=heading_level,
