@@ -516,6 +516,12 @@ _ACADEMIC: dict[str, tuple[tuple[float, float, float], float, float, int]] = {
     "ABSENCE_UNAUTHORISED_PCT": ((1.0, 1.3, 1.1), 0.12, 0.08, 1),
     "ABSENCE_PERSISTENT_PCT": ((12.0, 13.0, 12.5), 1.4, 0.6, 1),
 }
+# Annual-only published measures: ((WM, SN, England, Sample Borough) bases), change per year, noise.
+_FY_ANNUAL: dict[str, tuple[tuple[float, float, float, float], float, float]] = {
+    "STABILITY_3PLUS_PCT": ((10.0, 10.5, 10.0, 9.0), 0.0, 0.5),
+    "NEW_PLACEMENTS_NUMBER": ((11500.0, 700.0, 90000.0, 640.0), 0.0, 40.0),
+    "SCHOOL_MOVES_PCT": ((11.0, 11.5, 10.5, 9.5), -0.1, 0.6),
+}
 # Sample Borough's own small cohorts (children looked after 12 months+ reaching each stage).
 _LA_ACADEMIC: dict[str, tuple[float, float]] = {  # (pct or score, yearly change)
     "KS2_RWM_PCT": (36.0, 0.3), "KS2_READING_PCT": (55.0, 0.3), "KS2_WRITING_PCT": (52.0, 0.3),
@@ -583,6 +589,13 @@ def _build_comparators(rng: random.Random, monthly: _Monthly,
             out[(code, str(y), AUTHORITY_NAME)] = _not_published(code, y) or text
     for y in POP_YEARS:
         out[("POP_0_17", str(y), AUTHORITY_NAME)] = str(monthly.pop[y])
+    # Annual-only measures DfE publishes (issue 10), for us and every comparator, from a random
+    # stream of their own so that every figure above stays as it was.
+    extra = random.Random(20250331)
+    for code, (bases, per_year, sd) in _FY_ANNUAL.items():
+        for area, base in zip((*COMPARATOR_AREAS, AUTHORITY_NAME), bases):
+            for y, v in _drift(extra, list(range(FIRST_FY, LAST_FY + 1)), base, per_year, sd).items():
+                out[(code, _fy_label(y), area)] = _round_text(v, 0)
     return out
 
 
@@ -672,6 +685,10 @@ def _handkeyed_text(comp: dict[tuple[str, str, str], str]) -> str:
             for area in areas:
                 if (spec.code, y, area) in comp:
                     rows.append([spec.code, y, area, comp[(spec.code, y, area)]])
+    for code in _FY_ANNUAL:  # annual-only published measures (no monthly spec)
+        for y in (_fy_label(y) for y in range(FIRST_FY, LAST_FY + 1)):
+            for area in areas:
+                rows.append([code, y, area, comp[(code, y, area)]])
     return _csv_text(("indicator", "year", "area", "value"), rows)
 
 
