@@ -14,11 +14,15 @@ from datetime import date, datetime
 import pandas as pd
 
 from pipelines.core.catalogue import load_catalogue
+from pipelines.core.areas import area_name
 from pipelines.core.config import ENGLAND, SN, Config
 from pipelines.core.rag import judge, rule_for
+from pipelines.store import benchmark
 from pipelines.store.warehouse import ReadConnection
 
-COMPARATOR_KEYS = ("west_midlands", "statistical_neighbours", "england")
+# `region` is the configured region, whichever it is; `west_midlands` is the same figure under
+# its old name, kept so scripts that read it keep working.
+COMPARATOR_KEYS = ("west_midlands", "statistical_neighbours", "england", "region")
 _SERIES_COLS = ["period_start", "period_end", "period_label", "period_type", "value",
                 "numerator", "denominator", "missing_reason", "status", "upload_id"]
 
@@ -109,9 +113,12 @@ class Warehouse:
 
     def months(self) -> list[date]:
         def run():
+            # Months with a local figure, and the month ends of the authority's annual
+            # (published) figures: a council that loaded only DfE's files sees them, and the
+            # default "as at" is the latest period with any figure.
             d = self.df("SELECT DISTINCT period_end FROM observations WHERE area_code = ? "
-                        "AND period_type = 'month' ORDER BY 1", [self.config.code])
-            return [pd.Timestamp(x).date() for x in d.period_end]
+                        "AND period_type IN ('month', 'year') ORDER BY 1", [self.config.code])
+            return sorted({month_end(pd.Timestamp(x).date()) for x in d.period_end})
         return self._cached("months", run)
 
     def latest_month(self) -> date | None:
@@ -165,7 +172,9 @@ class Warehouse:
             row = {**grp[0], "area_code": SN,
                    "value": sum(vals) / len(vals) if vals else math.nan,
                    "missing_reason": None if vals else "no neighbour figures",
-                   "n_neighbours": len(vals), "empty": not vals}
+                   "n_neighbours": len(vals), "empty": not vals,
+                   # suppressed or not loaded: left out of the average, and counted
+                   "n_without_figure": len(neighbours) - len(vals)}
             (years if vals else empty)[pe] = row
         for r in rows:
             if r["area_code"] == SN and r["period_end"] not in years:
@@ -181,11 +190,14 @@ class Warehouse:
             mine = [r for r in rows if r["area_code"] == area]
             if mine:
                 out[key] = _entry(mine[-1])
+        if "west_midlands" in out:
+            out["region"] = {**out["west_midlands"], "name": area_name(self.config.region)}
         years = {pe: r for pe, r in self._sn_by_year(rows).items() if not r["empty"]}
         if years:
             latest = years[max(years)]
             out["statistical_neighbours"] = {
-                **_entry(latest), "n_neighbours": _num(latest["n_neighbours"])}
+                **_entry(latest), "n_neighbours": _num(latest["n_neighbours"]),
+                "n_without_figure": _num(latest.get("n_without_figure"))}
         return out
 
     def _revised_periods(self, as_at: date) -> dict:
@@ -210,7 +222,9 @@ class Warehouse:
             rows = self._records("local", as_at).get(code, [])
             ind = self.catalogue.get(code) if code in self.catalogue else None
             if ind is not None and ind.frequency == "M":
-                rows = [r for r in rows if r["period_type"] == "month"]
+                # monthly figures; with none loaded (only DfE's files), the published years,
+                # as summary() reads them
+                rows = [r for r in rows if r["period_type"] == "month"] or rows
             return _frame(rows, _SERIES_COLS)
         return self.df("SELECT " + ", ".join(_SERIES_COLS) + " FROM observations WHERE "
                        "indicator_code = ? AND area_code = ? AND breakdown = ? AND period_end <= ? "
@@ -318,6 +332,8 @@ class Warehouse:
         out["direction_since_outturn"] = (ind.change_direction(ot["value"], out["value"])
                                           if ot and ot["value"] is not None and
                                           out["value"] is not None else None)
+        # Rank and quartile among English authorities and in the region (published years).
+        out["rank"] = benchmark.ranking(self, code, as_at) if ind.comparators else None
         den = out["denominator"]
         out["small_cohort"] = bool(den is not None and ind.is_small_cohort(den))
         out["sparkline"] = spark
@@ -478,4 +494,7 @@ def show_json(summary: dict) -> dict:
     out = {k: summary.get(k) for k in keys}
     out["comparators"] = {k: ({"year": v["year"], "value": v["value"]} if v else None)
                           for k, v in summary["comparators"].items()}
+    region = summary["comparators"].get("region")
+    if region:  # the configured region's name beside its figure
+        out["comparators"]["region"]["name"] = region["name"]
     return out
