@@ -49,7 +49,9 @@ def dashboard_config(national: Config) -> Config:
     toml = db.with_name(db.stem + "-dashboard.toml")
     toml.write_text(national.config_path.read_text(encoding="utf-8") +
                     f'\n[auth]\nmode = "header"\nheader = "{USER_HEADER}"\n'
-                    f'users_file = "{users.name}"\n', encoding="utf-8")
+                    f'users_file = "{users.name}"\n'
+                    # a real authority's app needs a key that is not kept beside the data
+                    f'secret_key = "bench-{os.getpid()}"\n', encoding="utf-8")
     return load_config(toml)
 
 
