@@ -61,15 +61,22 @@ def _same(seg: np.ndarray, k: int) -> np.ndarray:
     return seg[k - 1:] == seg[:len(seg) - k + 1]
 
 
+def _trues_ending_at(b: np.ndarray) -> np.ndarray:
+    """How many consecutive True values end at each position (0 where False)."""
+    idx = np.arange(len(b))
+    last_false = np.maximum.accumulate(np.where(b, -1, idx))
+    return idx - last_false
+
+
 def seven_point_one_side_mean(rel, seg=None) -> np.ndarray:
     """1 where a point ends a run of 7 strictly on one side of the mean (0 on the mean)."""
     rel = np.asarray(rel, dtype=float)
     n, out = len(rel), np.zeros(len(rel))
     if n >= RUN:
         seg = _seg(n, seg)
-        w = np.lib.stride_tricks.sliding_window_view(rel, RUN)
-        last = rel[RUN - 1:]
-        out[RUN - 1:] = (last != 0) & (w == last[:, None]).all(axis=1) & _same(seg, RUN)
+        same = np.zeros(n, dtype=bool)
+        same[1:] = (rel[1:] == rel[:-1]) & (seg[1:] == seg[:-1])
+        out[(rel != 0) & (_trues_ending_at(same) >= RUN - 1)] = 1
     return out
 
 
@@ -95,8 +102,9 @@ def seven_point_trend(y, seg=None) -> np.ndarray:
     y = np.asarray(y, dtype=float)
     n, out = len(y), np.zeros(len(y))
     if n >= RUN:
-        d = np.lib.stride_tricks.sliding_window_view(_steps(y, _seg(n, seg)), RUN - 1)
-        out[RUN - 1:] = np.where((d == 1).all(axis=1), 1.0, np.where((d == -1).all(axis=1), -1.0, 0.0))
+        d = _steps(y, _seg(n, seg))
+        out[1:][_trues_ending_at(d == 1) >= RUN - 1] = 1
+        out[1:][_trues_ending_at(d == -1) >= RUN - 1] = -1
     return out
 
 
