@@ -14,7 +14,8 @@ from pathlib import Path
 from components.names import comparator_name
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import ConfigError, load_config
-from pipelines.store.queries import Warehouse, parse_as_at, show_json
+from pipelines.core.periods import parse_as_at
+from pipelines.store.queries import Warehouse, show_json
 from pipelines.store.warehouse import WarehouseError, history, revert
 from pipelines.uploads import check_files, commit_checked, format_report
 from pipelines.store.warehouse import current_user, record_step_change, remove_step_change

@@ -28,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from bench.national import build_national_warehouse, copy_warehouse
+from pipelines.core.areas import ENGLAND, load_areas
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import PROJECT_ROOT, Config
 from pipelines.uploads import check_files, commit_checked
+from pipelines.core.periods import financial_year_code
 from pipelines.core.periods import month as month_period
 from pipelines.store.warehouse import open_read_only
 
@@ -106,16 +108,15 @@ def comparator_file(config: Config, years: int = 5) -> tuple[str, bytes, int]:
     d.loc[latest, "value"] = (d.loc[latest, "value"] * 0.99).round(1)  # a revised release
     wide = d.pivot_table(index=["area_code", "area_type", "name", "period_start"],
                          columns="indicator_code", values="value", aggfunc="first").reset_index()
-    from pipelines.core.areas import load_areas
     areas = load_areas().set_index("code")
     out = pd.DataFrame()
     ps = pd.to_datetime(wide.period_start)
-    out["time_period"] = [f"{y}{str(y + 1)[-2:]}" for y in ps.dt.year]
+    out["time_period"] = [financial_year_code(y) for y in ps.dt.year]
     out["time_identifier"] = "Financial year"
     level = wide.area_type.map(lambda t: {"england": "National", "region": "Regional"}
                                .get(t, "Local authority"))
     out["geographic_level"] = level
-    out["country_code"] = "E92000001"
+    out["country_code"] = ENGLAND
     out["country_name"] = "England"
     region_code = [c if lv == "Regional" else
                    (areas.loc[c, "region_code"] if lv == "Local authority" else "")

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from pipelines.store import warehouse as wh
-from pipelines.core.areas import all_las, load_areas
+from pipelines.core.areas import ENGLAND, all_las, load_areas
 from pipelines.core.catalogue import load_catalogue
-from pipelines.core.config import DEFAULT_CONFIG, ENGLAND, Config, load_config
+from pipelines.core.config import DEFAULT_CONFIG, Config, load_config
 from pipelines.core.periods import month as month_period
 from pipelines.core.periods import year_from
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.core import periods
+
 NO_FIGURE = "no figure"
 
 
@@ -66,7 +68,7 @@ def to_date(value: Any) -> date | None:
     if isinstance(value, str):
         text = value.strip()
         if len(text) == 7:  # YYYY-MM means the month end
-            return (pd.Timestamp(text + "-01") + pd.offsets.MonthEnd(0)).date()
+            return periods.month_end(text)
         try:
             return pd.Timestamp(text).date()
         except ValueError:
@@ -95,7 +97,7 @@ def month_label(value: Any, long: bool = False) -> str:
         d = to_date(value)
     if d is None:
         return "" if is_missing(value) else str(value)
-    return d.strftime("%B %Y" if long else "%b %Y")
+    return periods.month_label(d, long)
 
 
 def as_at_param(as_at: Any) -> str:
@@ -106,6 +108,4 @@ def as_at_param(as_at: Any) -> str:
 
 def financial_year_label(year_end: Any) -> str:
     """'2016-17' for a date in the financial year ending March 2017."""
-    d = to_date(year_end)
-    end = d.year + 1 if d.month >= 4 else d.year
-    return f"{end - 1}-{str(end)[2:]}"
+    return periods.financial_year_label(to_date(year_end))

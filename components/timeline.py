@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components.formatting import month_label
+from pipelines.core import periods
 
 
 def frame_or_empty(df: pd.DataFrame | None) -> pd.DataFrame:
@@ -13,7 +14,9 @@ def frame_or_empty(df: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def month_end(ts) -> pd.Timestamp:
-    return pd.Timestamp(ts).normalize() + pd.offsets.MonthEnd(0)
+    """periods.month_end as a Timestamp (what plotly's x axis holds); NaT stays NaT."""
+    ts = pd.Timestamp(ts)
+    return ts if ts is pd.NaT else pd.Timestamp(periods.month_end(ts))
 
 
 def is_monthly(series_df: pd.DataFrame | None) -> bool:
@@ -42,8 +45,7 @@ def local_points(series_df: pd.DataFrame) -> pd.DataFrame:
     else:
         step = "12ME"
     # Vectorised month end (a per-row .map was most of a section page's build time).
-    ends = pd.to_datetime(df["period_end"]).dt.normalize()
-    df = df.assign(x=ends + pd.offsets.MonthEnd(0))
+    df = df.assign(x=periods.month_ends(df["period_end"]))
     df = df.sort_values("x").drop_duplicates("x", keep="last")
     full = pd.DataFrame({"x": pd.date_range(df["x"].min(), df["x"].max(), freq=step)})
     if step == "12ME" and not full["x"].isin(df["x"]).all():

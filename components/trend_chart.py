@@ -25,6 +25,7 @@ from components.formatting import (
     month_label,
     to_date,
 )
+from pipelines.core import periods
 
 COMPARATOR_KEYS = ("west_midlands", "statistical_neighbours", "england")
 SMALL_COHORT = 20
@@ -229,7 +230,7 @@ def _year_bands(x0: pd.Timestamp, x1: pd.Timestamp) -> tuple[list[dict], list[di
                                line=dict(color=theme.GRID_COLOUR, width=1.5, dash="dot"), layer="below"))
         mid = max(start, x0) + (min(end, x1) - max(start, x0)) / 2
         notes.append(dict(xref="x", yref="paper", x=mid, y=1.0, yanchor="bottom", showarrow=False,
-                          text=f"{year}-{str(year + 1)[2:]}", font=dict(size=12, color=theme.SECONDARY_TEXT),
+                          text=periods.year_label(year), font=dict(size=12, color=theme.SECONDARY_TEXT),
                           name="financial-year"))
     return shapes, notes
 

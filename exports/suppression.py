@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.core import periods
+
 PUBLIC = "public"
 PRIVATE = "private"
 MODES = (PUBLIC, PRIVATE)
@@ -219,7 +221,7 @@ def suppress_summary(summary: dict, indicator, mode: str = PUBLIC,
     ot = out.get("outturn")
     if ot:
         year = str(ot.get("year") or "")
-        march = f"Mar 20{year[-2:]}" if re.fullmatch(r"\d{4}-\d{2}", year) else None
+        march = periods.financial_year_march(year)
         if gone(ot, "year") or _lookup(series_df, march) or _lookup(comparators_df, year):
             out["outturn"] = {**ot, "value": None, "suppressed": True}
     comps = dict(out.get("comparators") or {})

@@ -2,15 +2,23 @@
 line and the upload page, so both apply exactly the same rules."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
-from pipelines import ssda903_upload
-from pipelines.store import warehouse as wh
 from pipelines.core.catalogue import load_catalogue
 from pipelines.sources.published import REFERENCE
+from pipelines.core.periods import financial_year_start, month_end
+from pipelines.core.problems import Problem, sort_problems
+from pipelines.measures import adoption
+from pipelines.sources.ingest import parse_table, unreadable
+from pipelines.sources.readers import ReadError, read_table
+from pipelines.sources.validate import _big_changes
+from pipelines import ssda903_upload
+from pipelines.store import warehouse as wh
+from pipelines.store.queries import Warehouse
 
 
 @dataclass
@@ -35,11 +43,10 @@ class CheckedFile:
         return [p for p in self.problems if p.severity != "error"]
 
 
-def _previous_values(config, frame: pd.DataFrame) -> pd.DataFrame | None:
+def _previous_values(stored: Warehouse | None, frame: pd.DataFrame) -> pd.DataFrame | None:
     """Current warehouse values for the indicators in a file (for 'change since last month')."""
-    if frame is None or frame.empty or not config.warehouse_path.exists():
+    if stored is None or frame is None or frame.empty:
         return None
-    import duckdb
     # Only the file's indicators and areas, from the month before its first month: on a
     # national warehouse this is thousands of rows, not a million.
     months = frame[frame.period_type == "month"]
@@ -47,48 +54,47 @@ def _previous_values(config, frame: pd.DataFrame) -> pd.DataFrame | None:
         return None
     since = (pd.Timestamp(months.period_start.min()) - pd.DateOffset(months=1)).date()
     until = pd.Timestamp(months.period_end.max()).date()
-    con = duckdb.connect(str(config.warehouse_path), read_only=True)
-    try:
-        return con.execute(
-            "SELECT * FROM observations WHERE period_type = 'month' "
-            "AND indicator_code IN (SELECT unnest(?)) AND area_code IN (SELECT unnest(?)) "
-            "AND period_start >= ? AND period_end <= ?",
-            [sorted(months.indicator_code.unique()), sorted(months.area_code.unique()),
-             since, until]).df()
-    finally:
-        con.close()
+    return stored.monthly_values(months.indicator_code.unique(), months.area_code.unique(),
+                                 since, until)
 
 
-def _adoption_months(children: pd.DataFrame, config) -> list[date]:
+def _adoption_months(children: pd.DataFrame, stored: Warehouse | None) -> list[date]:
     """Every month end from the first adoption year to the latest month we report."""
-    from pipelines.store.queries import month_end
     dates = pd.concat([pd.to_datetime(children[c], errors="coerce") for c in children.columns
                        if c.startswith("date_")]).dropna()
     if dates.empty:
         return []
     last = dates.max().date()
-    if config.warehouse_path.exists():
-        import duckdb
-        con = duckdb.connect(str(config.warehouse_path), read_only=True)
-        try:
-            r = con.execute("SELECT max(period_end) FROM observations WHERE area_code = ? AND "
-                            "period_type = 'month'", [config.code]).fetchall()[0][0]
-        finally:
-            con.close()
-        if r is not None and r > last:
-            last = r
+    latest = stored.latest_local_month() if stored is not None else None
+    if latest is not None and latest > last:
+        last = latest
     orders = pd.to_datetime(children["date_adoption_order"], errors="coerce").dropna()
     first = (orders.min() if len(orders) else dates.min()).date()
-    start = date(first.year if first.month >= 4 else first.year - 1, 4, 1)
-    return [month_end(d) for d in pd.date_range(start, last, freq="MS").date]
+    return [month_end(d) for d in pd.date_range(financial_year_start(first), last, freq="MS").date]
+
+
+@contextlib.contextmanager
+def _stored(config, catalogue):
+    """The warehouse as it is now (None before the first load), closed after the check."""
+    if not config.warehouse_path.exists():
+        yield None
+        return
+    stored = Warehouse(config, catalogue)
+    try:
+        yield stored
+    finally:
+        stored.close()
 
 
 def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
                today=None, catalogue=None) -> CheckedFile:
-    from pipelines.measures import adoption
-    from pipelines.sources.ingest import parse_table, unreadable
-    from pipelines.sources.readers import ReadError, read_table
     catalogue = catalogue or load_catalogue()
+    with _stored(config, catalogue) as stored:
+        return _check_file(file_name, data, config=config, kind=kind, sheet=sheet, today=today,
+                           catalogue=catalogue, stored=stored)
+
+
+def _check_file(file_name, data, *, config, kind, sheet, today, catalogue, stored) -> CheckedFile:
     sha = wh.sha256_of(data)
     try:  # read once: the columns tell adoption records from indicator figures
         raw, read_error = read_table(data, file_name, sheet=sheet), None
@@ -100,7 +106,7 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
         children, problems = adoption.parse_children(raw, file_name=file_name, today=today)
         frame = pd.DataFrame()
         if not any(p.severity == "error" for p in problems):
-            months = _adoption_months(children, config)
+            months = _adoption_months(children, stored)
             thresholds = adoption.catalogue_thresholds(catalogue)
             frame = adoption.monthly_indicators(children, config.code, months, thresholds)
         cf = CheckedFile(file_name, data, "adoption", frame, list(problems),
@@ -113,15 +119,13 @@ def check_file(file_name: str, data: bytes, *, config, kind=None, sheet=None,
         if parsed.ok and parsed.frame is not None and not parsed.frame.empty:
             # "More than 10 points since last month" needs the warehouse: checked here on
             # the parsed frame rather than by reading the file a second time.
-            from pipelines.sources.validate import _big_changes, sort_problems
-            previous = _previous_values(config, parsed.frame)
+            previous = _previous_values(stored, parsed.frame)
             if previous is not None and len(previous):
                 problems = sort_problems(problems + _big_changes(parsed.frame, previous,
                                                                  file_name, catalogue))
         cf = CheckedFile(file_name, data, parsed.kind, parsed.frame, problems,
                          rows_read=parsed.rows_read, sha256=sha)
         if not cf.errors and (cf.frame is None or cf.frame.empty) and cf.kind != REFERENCE:
-            from pipelines.sources.validate import Problem
             cf.problems.append(Problem(
                 file=file_name, row=None, column=None, value=None,
                 expected="at least one row with an indicator, a period and a figure",

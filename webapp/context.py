@@ -5,10 +5,7 @@ Each Dash app keeps its own context on its Flask server, so two apps built in on
 """
 from __future__ import annotations
 
-import os
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipelines.core.catalogue import Catalogue, load_catalogue
 from pipelines.core.config import Config
@@ -21,36 +18,15 @@ _KEY = "LACDASH_CONTEXT"
 class Context:
     config: Config
     warehouse: Warehouse
-    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def file_version(self):
-        """Changes whenever a commit swaps the warehouse file (new inode / mtime)."""
-        try:
-            st = os.stat(self.config.warehouse_path)
-        except OSError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        """Changes whenever a commit swaps the warehouse file (see ReadConnection.version)."""
+        return self.warehouse.version()
 
-    def cached(self, key, build, max_items: int = 256):
+    def cached(self, key, build):
         """A page's (read-only) layout, built once per warehouse file version: figures and
-        tables cost far more to build than to send."""
-        version = self.file_version()
-        if version is None:
-            return build()
-        # page layouts differ by audience (webapp/audience.py): never share them
-        audience = getattr(self.warehouse, "audience", None)
-        k = (version, audience() if callable(audience) else None, key)
-        with self._lock:
-            if k in self._cache:
-                self._cache.move_to_end(k)
-                return self._cache[k]
-        value = build()
-        with self._lock:
-            self._cache[k] = value
-            while len(self._cache) > max_items:
-                self._cache.popitem(last=False)
-        return value
+        tables cost far more to build than to send. Kept in the Warehouse's one cache."""
+        return self.warehouse.cached(("page", key), build)
 
     @property
     def catalogue(self) -> Catalogue:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
-from pipelines.store.queries import month_label, parse_as_at
+from pipelines.core.periods import month_label, parse_as_at
 
 
 @dataclass(frozen=True)

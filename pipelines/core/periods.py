@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
+
 YEAR_TYPES = ("financial", "academic", "calendar")
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -42,25 +44,112 @@ class Period:
     type: str  # "month" or "year"
 
 
-def month_end(d: date) -> date:
-    """Last day of the month containing ``d``."""
+# ---------------------------------------------------------------------- date rules
+# Every rule about months and years is here once; the rest of the code (pipelines,
+# components, webapp, exports, tools) calls these.
+
+def _as_date(d) -> date:
+    """A date from a date, a datetime (or pandas Timestamp), a datetime64 or text starting
+    'YYYY-MM'."""
+    if isinstance(d, str):
+        y, m = d.strip()[:7].split("-")
+        return date(int(y), int(m), 1)
+    if isinstance(d, datetime):
+        return d.date()
+    if isinstance(d, date):
+        return d
+    return pd.Timestamp(d).date()  # numpy datetime64 and the like
+
+
+def month_end(d) -> date:
+    """Last day of the month containing ``d`` (a date, datetime, Timestamp or 'YYYY-MM')."""
+    d = _as_date(d)
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def month_ends(values):
+    """``month_end`` for a pandas Series of dates, vectorised (pandas Timestamps at midnight)."""
+    return pd.to_datetime(values).dt.normalize() + pd.offsets.MonthEnd(0)
+
+
+def month_label(d, long: bool = False) -> str:
+    """'Jan 2018' (or 'January 2018') for any day of the month."""
+    d = _as_date(d)
+    return f"{(calendar.month_name if long else calendar.month_abbr)[d.month]} {d.year}"
+
+
+def financial_year_start(d) -> date:
+    """1 April of the financial year (April to March) containing ``d``."""
+    d = _as_date(d)
+    return date(d.year if d.month >= 4 else d.year - 1, 4, 1)
+
+
+def year_label(first: int, year_type: str = "financial") -> str:
+    """The label of the year starting in calendar year ``first``: '2017-18' (financial),
+    '2017/18' (academic) or '2017' (calendar)."""
+    if year_type == "financial":
+        return f"{first}-{(first + 1) % 100:02d}"
+    if year_type == "academic":
+        return f"{first}/{(first + 1) % 100:02d}"
+    return str(first)
+
+
+def financial_year_label(d) -> str:
+    """'2017-18' for any day from 1 April 2017 to 31 March 2018."""
+    return year_label(financial_year_start(d).year)
+
+
+def financial_year_code(first: int) -> str:
+    """DfE open data's ``time_period`` for the financial year starting in ``first``: '201718'."""
+    return f"{first}{(first + 1) % 100:02d}"
+
+
+_FY_RE = re.compile(r"^\s*(\d{4})\s*[-/]?\s*(\d{2}|\d{4})\s*$")
+
+
+def normalise_fy_label(label: str) -> str:
+    """'2017/18', '201718', '2017-2018' -> '2017-18'; anything else is returned stripped."""
+    m = _FY_RE.match(str(label))
+    if not m:
+        return str(label).strip()
+    return f"{m.group(1)}-{m.group(2)[-2:]}"
+
+
+def financial_year_march(label: str) -> str | None:
+    """'Mar 2018' for the financial year '2017-18' (its last month), else None."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", str(label).strip())
+    return f"Mar {int(m[1]) + 1}" if m else None
+
+
+def parse_as_at(text: str | None) -> date | None:
+    """"YYYY-MM" (URLs, the command line) -> month end; raises ValueError with a plain message."""
+    if text is None or str(text).strip() == "":
+        return None
+    t = str(text).strip()
+    try:
+        y, m = t.split("-")
+        if len(y) != 4 or not (1 <= int(m) <= 12):
+            raise ValueError
+        return month_end(date(int(y), int(m), 1))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a month: write it as YYYY-MM, e.g. 2018-01") from None
 
 
 def month(year: int, month_no: int) -> Period:
     if not 1 <= month_no <= 12:
         raise PeriodError(f"month {month_no} is not between 1 and 12")
     start = date(year, month_no, 1)
-    return Period(start, month_end(start), f"{calendar.month_abbr[month_no]} {year}", "month")
+    return Period(start, month_end(start), month_label(start), "month")
 
 
 def year_from(first: int, year_type: str) -> Period:
     """The year that starts in calendar year ``first`` (financial/academic) or is ``first``."""
+    label = year_label(first, year_type)
     if year_type == "financial":
-        return Period(date(first, 4, 1), date(first + 1, 3, 31), f"{first}-{str(first + 1)[2:]}", "year")
+        return Period(date(first, 4, 1), date(first + 1, 3, 31), label, "year")
     if year_type == "academic":
-        return Period(date(first, 9, 1), date(first + 1, 8, 31), f"{first}/{str(first + 1)[2:]}", "year")
-    return Period(date(first, 1, 1), date(first, 12, 31), str(first), "year")
+        return Period(date(first, 9, 1), date(first + 1, 8, 31), label, "year")
+    return Period(date(first, 1, 1), date(first, 12, 31), label, "year")
 
 
 def _bare_year(year: int, year_type: str) -> Period:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
-from pipelines.core.catalogue import Catalogue, normalise_fy_label
+from pipelines.core.catalogue import Catalogue
+from pipelines.core.periods import normalise_fy_label
 
 BASES = ("target", "england", "none")
 _CATALOGUE_BASIS = {"target": "target", "comparator": "england", "none": "none"}

@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-try:
-    from pipelines.sources.validate import Problem
-except ImportError:  # validate.py is written alongside; same shape as its Problem
-
-    @dataclass
-    class Problem:
-        file: str
-        row: int | None
-        column: str
-        value: str
-        expected: str
-        severity: str
-        message: str
-
+from pipelines.core.canonical import COLUMNS
+from pipelines.core.periods import financial_year_label, financial_year_start
+from pipelines.core.problems import Problem
 
 ADOPTION_COLUMNS = [
     "child_id",
@@ -173,12 +161,6 @@ def parse_date(text) -> date | None:
         except ValueError:
             continue
     return None
-
-
-def financial_year(d) -> str:
-    """'2017-18' for any date from 1 April 2017 to 31 March 2018."""
-    start = d.year if d.month >= 4 else d.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def round_days(x: float) -> int:
@@ -362,13 +344,9 @@ def child_days(children: pd.DataFrame) -> pd.DataFrame:
     # Matched before the court's authority counts as 0 days; no order, no A2.
     df["a2_days"] = _days(df["date_matched"], df["date_placement_order"]).clip(lower=0)
     df["adoption_fy"] = pd.Series(
-        [financial_year(d) if pd.notna(d) else pd.NA for d in df["date_adoption_order"]],
+        [financial_year_label(d) if pd.notna(d) else pd.NA for d in df["date_adoption_order"]],
         index=df.index, dtype="str")
     return df
-
-
-def _fy_start(d: date) -> date:
-    return date(d.year if d.month >= 4 else d.year - 1, 4, 1)
 
 
 def _to_date(d) -> date:
@@ -377,19 +355,19 @@ def _to_date(d) -> date:
 
 def _windows(as_at: date) -> dict[str, tuple[str, date, date]]:
     """Name -> (label, first day, last day) of each scorecard window as at a date."""
-    fy = _fy_start(as_at)
+    fy = financial_year_start(as_at)
 
     def back(years):
         return date(fy.year - years, 4, 1)
 
     def span(first, last_start):
-        return f"{financial_year(first)} to {financial_year(last_start)}"
+        return f"{financial_year_label(first)} to {financial_year_label(last_start)}"
 
     return {
         "three_year": (span(back(2), fy), back(2), as_at),
         "previous_three_year": (span(back(5), back(3)), back(5), back(2) - timedelta(days=1)),
-        "single_year": (financial_year(back(1)), back(1), fy - timedelta(days=1)),
-        "year_to_date": (financial_year(fy), fy, as_at),
+        "single_year": (financial_year_label(back(1)), back(1), fy - timedelta(days=1)),
+        "year_to_date": (financial_year_label(fy), fy, as_at),
     }
 
 
@@ -434,7 +412,7 @@ def thresholds_for(thresholds, as_at) -> dict:
     `thresholds` is None, {measure: days}, {measure: {fy_label: days}} or a callable
     fy_label -> {measure: days} (see `catalogue_thresholds`).
     """
-    fy = financial_year(_to_date(as_at))
+    fy = financial_year_label(_to_date(as_at))
     given = thresholds(fy) if callable(thresholds) else (thresholds or {})
     out = dict(DEFAULT_THRESHOLDS)
     for measure, t in given.items():
@@ -470,11 +448,7 @@ def scorecard(children: pd.DataFrame, as_at, thresholds=None) -> dict:
     return result
 
 
-CANONICAL_COLUMNS = [
-    "indicator_code", "area_code", "period_start", "period_end", "period_label", "period_type",
-    "breakdown", "value", "numerator", "denominator", "missing_reason", "status",
-    "source_row", "source_column",
-]
+CANONICAL_COLUMNS = COLUMNS  # the canonical frame's columns (pipelines.core.canonical)
 
 _NO_CHILDREN = "no children adopted in the period"
 

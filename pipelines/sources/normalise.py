@@ -37,11 +37,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.core.canonical import COLUMNS
+from pipelines.core.problems import Problem
 from pipelines.sources.layouts import LAYOUTS, LOCAL_KINDS
 from pipelines.sources.layouts.base import (
     BLANK, Ctx, Item, count_rows, find, header_map, is_period, parse_value, row_list,
 )
-from pipelines.sources.validate import TEXT_REASON, Problem
+from pipelines.sources.validate import TEXT_REASON
 
 PERCENT_RULE = __doc__.split("quoted in the README):\n\n", 1)[1].strip() + "\n"
 
@@ -49,9 +51,6 @@ KINDS = ("long", "wide", "ees", "lginform", "handkeyed", "adoption")
 ADOPTION_COLUMNS = {"child_id", "date_of_birth", "date_entered_care", "date_placed_for_adoption",
                     "date_adoption_order", "date_placement_order", "date_matched"}
 
-COLUMNS = ["indicator_code", "area_code", "period_start", "period_end", "period_label",
-           "period_type", "breakdown", "value", "numerator", "denominator", "missing_reason",
-           "status", "source_row", "source_column"]
 
 
 def detect_kind(raw: pd.DataFrame) -> str:
@@ -128,7 +127,7 @@ def _percent_scale(ctx: Ctx, items: list[Item], kind: str) -> None:
             shown = row_list(sorted({it.row for it in between}))
             first = between[0]
             ctx.error(first.row, first.column, first.value_text,
-                      f"61% or 61 (not 0.61), or a numerator and denominator",
+                      "61% or 61 (not 0.61), or a numerator and denominator",
                       f"ambiguous percentages for {code} ({shown}): every value is between 0 and 1, "
                       "so 0.61 could mean 61% or 0.61%")
 

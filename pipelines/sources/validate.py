@@ -12,57 +12,17 @@ Errors stop a commit; warnings are shown and do not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
 
+from pipelines.core.canonical import KEY
 from pipelines.core.periods import EXPECTED as PERIOD_EXPECTED, PeriodError, parse_period
+from pipelines.core.problems import Problem, sort_problems  # noqa: F401 - read from here too
 
 TEXT_REASON = "not a number: "  # missing_reason prefix normalise uses for text in a number cell
-KEY = ["indicator_code", "area_code", "period_start", "period_end", "breakdown"]
 BIG_CHANGE_POINTS = 10.0
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    row: int | None
-    column: str | None
-    value: object
-    expected: str
-    severity: str  # "error" or "warning"
-    message: str
-
-    @classmethod
-    def make(cls, file, row, column, value, expected, what, severity="error", hint="") -> "Problem":
-        """Build a Problem whose message names the file, row, column, value and expectation."""
-        where = file
-        if row is not None:
-            where += f", row {row}"
-        if column:
-            where += f", column '{column}'"
-        details = []
-        if value is not None and value != "":
-            details.append(f"found '{value}'")
-        if expected:
-            details.append(f"expected {expected}")
-        tail = f" ({'; '.join(details)})" if details else ""
-        hint = f" {hint}" if hint else ""
-        return cls(file, row, column, value, expected, severity, f"{where}: {what}{tail}.{hint}")
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """File-level problems (no row) first, then by row, errors before warnings."""
-    return sorted(
-        problems,
-        key=lambda p: (p.row is not None, p.row or 0, p.severity != "error", p.column or ""),
-    )
 
 
 def _source_columns(frame: pd.DataFrame) -> dict:

@@ -6,16 +6,18 @@ month was revised, `first_reported` says what the board was first told.
 """
 from __future__ import annotations
 
-import calendar
 import math
 import threading
-from datetime import date, datetime
+from collections import OrderedDict
+from datetime import date
 
 import pandas as pd
 
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.areas import area_name
-from pipelines.core.config import ENGLAND, SN, Config
+from pipelines.core.areas import ENGLAND, SN
+from pipelines.core.config import Config
+from pipelines.core.periods import financial_year_label, month_end, month_label, parse_as_at
 from pipelines.core.rag import judge, rule_for
 from pipelines.store import benchmark
 from pipelines.store.warehouse import ReadConnection
@@ -25,40 +27,6 @@ from pipelines.store.warehouse import ReadConnection
 COMPARATOR_KEYS = ("west_midlands", "statistical_neighbours", "england", "region")
 _SERIES_COLS = ["period_start", "period_end", "period_label", "period_type", "value",
                 "numerator", "denominator", "missing_reason", "status", "upload_id"]
-
-
-def month_end(d) -> date:
-    """Month end of a date, a datetime or "YYYY-MM"."""
-    if isinstance(d, str):
-        y, m = d.strip()[:7].split("-")
-        d = date(int(y), int(m), 1)
-    if isinstance(d, (datetime, pd.Timestamp)):
-        d = d.date()
-    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
-
-
-def parse_as_at(text: str | None) -> date | None:
-    """"YYYY-MM" -> month end; raises ValueError with a plain message."""
-    if text is None or str(text).strip() == "":
-        return None
-    t = str(text).strip()
-    try:
-        y, m = t.split("-")
-        if len(y) != 4 or not (1 <= int(m) <= 12):
-            raise ValueError
-        return month_end(date(int(y), int(m), 1))
-    except ValueError:
-        raise ValueError(f"'{text}' is not a month: write it as YYYY-MM, e.g. 2018-01") from None
-
-
-def fy_label_of(d: date) -> str:
-    start = d.year if d.month >= 4 else d.year - 1
-    return f"{start}-{str(start + 1)[-2:]}"
-
-
-def month_label(d) -> str:
-    d = pd.Timestamp(d)
-    return d.strftime("%b %Y")
 
 
 def _num(v):
@@ -85,24 +53,32 @@ class Warehouse:
         self.catalogue = catalogue or load_catalogue()
         self.conn = ReadConnection(config.warehouse_path)
         self._cache_lock = threading.Lock()
-        self._cache: dict = {}
+        self._cache: OrderedDict = OrderedDict()
 
     # -------------------------------------------------------------- basics
-    def _stamp(self):
-        self.conn.cursor()
-        return self.conn._ino
+    CACHE_ITEMS = 512
 
-    def _cached(self, key, fn):
-        stamp = self._stamp()
-        k = (stamp, key)
+    def version(self):
+        """The warehouse file's version (None when there is no file): see ReadConnection."""
+        return self.conn.version()
+
+    def cached(self, key, build):
+        """``build()`` once per warehouse file version: the one cache of what is read from
+        the warehouse (query answers here, page layouts in webapp.context), least recently
+        used first out. With no file yet nothing is kept (``build`` says what is wrong)."""
+        version = self.version()
+        if version is None:
+            return build()
+        k = (version, key)
         with self._cache_lock:
             if k in self._cache:
+                self._cache.move_to_end(k)
                 return self._cache[k]
-        val = fn()
+        val = build()
         with self._cache_lock:
-            if len(self._cache) > 256:
-                self._cache.clear()
             self._cache[k] = val
+            while len(self._cache) > self.CACHE_ITEMS:
+                self._cache.popitem(last=False)
         return val
 
     def df(self, sql, params=None) -> pd.DataFrame:
@@ -119,7 +95,7 @@ class Warehouse:
             d = self.df("SELECT DISTINCT period_end FROM observations WHERE area_code = ? "
                         "AND period_type IN ('month', 'year') ORDER BY 1", [self.config.code])
             return sorted({month_end(pd.Timestamp(x).date()) for x in d.period_end})
-        return self._cached("months", run)
+        return self.cached("months", run)
 
     def latest_month(self) -> date | None:
         m = self.months()
@@ -156,7 +132,7 @@ class Warehouse:
                 rec = dict(zip(names, row))
                 out.setdefault(rec["indicator_code"], []).append(rec)
             return out
-        return self._cached(("records", which, as_at), run)
+        return self.cached(("records", which, as_at), run)
 
     def _sn_by_year(self, rows: list[dict]) -> dict:
         """period_end -> the statistical-neighbour figure: the neighbours' average where their
@@ -211,7 +187,7 @@ class Warehouse:
             return {(r.indicator_code, pd.Timestamp(r.period_end).date()):
                     {"value": _num(r.value), "replaced_at": str(r.replaced_at)}
                     for r in d.itertuples()}
-        return self._cached(("revised", as_at), run)
+        return self.cached(("revised", as_at), run)
 
     def series(self, code, as_at=None, area_code=None, breakdown="") -> pd.DataFrame:
         as_at = self.resolve_as_at(as_at)
@@ -261,11 +237,11 @@ class Warehouse:
     def target(self, ind, as_at: date):
         """The target the status is judged against (the config's over the catalogue's);
         None when the status compares with England or there is no RAG."""
-        return rule_for(ind, self.config.targets.get(ind.code)).target_for(fy_label_of(as_at))
+        return rule_for(ind, self.config.targets.get(ind.code)).target_for(financial_year_label(as_at))
 
     def summary(self, code, as_at=None) -> dict:
         as_at = self.resolve_as_at(as_at)
-        return self._cached(("summary", code, as_at), lambda: self._summary(code, as_at))
+        return self.cached(("summary", code, as_at), lambda: self._summary(code, as_at))
 
     def _summary(self, code, as_at: date | None) -> dict:
         ind = self.catalogue.get(code)
@@ -305,7 +281,7 @@ class Warehouse:
         # figure where loaded, else the March value).
         if ind.frequency == "M":
             march = date(as_at.year if as_at.month > 3 else as_at.year - 1, 3, 31)
-            fy = fy_label_of(march)
+            fy = financial_year_label(march)
             y = [r for r in yearly if r["period_label"] == fy and _num(r["value"]) is not None]
             m = [r for r in monthly if r["period_end"] == march]
             if y:
@@ -320,7 +296,7 @@ class Warehouse:
         # The one RAG rule (core/rag.py), with the council's own target where it set one:
         # `rag_basis` says what the status compares with ('target' or 'england').
         verdict = judge(ind, out["value"], england=eng["value"] if eng else None,
-                        fy_label=fy_label_of(as_at), override=self.config.targets.get(ind.code))
+                        fy_label=financial_year_label(as_at), override=self.config.targets.get(ind.code))
         out["rag"], out["rag_basis"] = verdict.status, verdict.basis
         # Extras for the pages (not part of the `lacdash show` contract).
         prev, ot = out["previous"], out["outturn"]
@@ -390,6 +366,25 @@ class Warehouse:
 
     def uploads(self) -> pd.DataFrame:
         return self.df("SELECT * FROM uploads ORDER BY upload_id DESC")
+
+    def monthly_values(self, codes, areas, since: date, until: date) -> pd.DataFrame:
+        """Stored monthly observations of these indicators and areas within [since, until]
+        (what an upload check compares with: "more than 10 points since last month")."""
+        return self.df(
+            "SELECT * FROM observations WHERE period_type = 'month' "
+            "AND indicator_code IN (SELECT unnest(?)) AND area_code IN (SELECT unnest(?)) "
+            "AND period_start >= ? AND period_end <= ?",
+            [sorted(codes), sorted(areas), since, until])
+
+    def latest_local_month(self) -> date | None:
+        """The last month end with a monthly figure of the authority's own (read afresh)."""
+        d = self.df("SELECT max(period_end) AS m FROM observations WHERE area_code = ? "
+                    "AND period_type = 'month'", [self.config.code])
+        m = d.m.iloc[0] if len(d) else None
+        return None if m is None or pd.isna(m) else pd.Timestamp(m).date()
+
+    def close(self) -> None:
+        self.conn.close()
 
     def audit_log(self, limit=500) -> pd.DataFrame:
         return self.df('SELECT * FROM audit_log ORDER BY "at" DESC, rowid DESC LIMIT ?', [limit])

@@ -26,7 +26,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-KEY = ["indicator_code", "area_code", "period_start", "period_end", "breakdown"]
+from pipelines.core.areas import ENGLAND, SN, area_name, load_areas
+from pipelines.core.canonical import KEY
+
 VALUE_COLS = ["value", "numerator", "denominator", "missing_reason", "status"]
 FRAME_COLS = KEY + ["period_label", "period_type"] + VALUE_COLS
 SCHEMA_VERSION = "1"
@@ -129,6 +131,17 @@ def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+@contextlib.contextmanager
+def reading(db: Path):
+    """A short read-only look at the file as it is now (closed afterwards): for the writer's
+    own checks (plan, revert preview, history). Long-lived readers use ReadConnection."""
+    con = open_read_only(Path(db))
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 _READERS: "weakref.WeakSet[ReadConnection]" = weakref.WeakSet()
 
 
@@ -165,9 +178,17 @@ class ReadConnection:
         if cached is not None and now_ - cached[0] < self.STAMP_TTL:
             return cached[1]
         st = os.stat(self.path)
-        stamp = (st.st_ino, st.st_mtime_ns)
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         self._stamp_cache = (now_, stamp)
         return stamp
+
+    def version(self):
+        """The file's version (inode, mtime, size), or None when there is no file yet: what
+        every cache of warehouse reads is keyed on (the one file-version rule)."""
+        try:
+            return self._stamp()
+        except FileNotFoundError:
+            return None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         try:
@@ -277,8 +298,6 @@ def _sync_indicators(con, catalogue):
 
 
 def _area_rows(config) -> list[tuple[str, str, str]]:
-    from pipelines.core.areas import area_name
-    from pipelines.core.config import ENGLAND, SN
     rows = [(config.code, config.name, "authority"),
             (config.region, area_name(config.region), "region"),
             (ENGLAND, "England", "england"),
@@ -295,7 +314,6 @@ def _sync_configured_areas(con, config):
 
 def _add_loaded_areas(con):
     """Every area whose figures are loaded is known by name and type."""
-    from pipelines.core.areas import load_areas
     codes = [r[0] for r in con.execute(
         "SELECT DISTINCT area_code FROM observations WHERE area_code NOT IN "
         "(SELECT code FROM areas)").fetchall()]
@@ -428,14 +446,11 @@ def plan(db: Path, frame: pd.DataFrame, *, sha256: str | None = None) -> Plan:
     db = Path(db)
     if not db.exists():
         return Plan(new=f, revised=f.iloc[0:0], unchanged=f.iloc[0:0])
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with reading(db) as con:
         p = _plan_on(con, f)
         if sha256:
             p.already_loaded = _find_upload(con, sha256)
         return p
-    finally:
-        con.close()
 
 
 @dataclass
@@ -658,8 +673,7 @@ def _revert_counts(con, upload_id: int) -> tuple[int, int]:
 
 def revert_preview(db: Path, upload_id: int) -> dict:
     """What a revert would change, for the confirmation message."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with reading(db) as con:
         row = con.execute("SELECT status, file_name FROM uploads WHERE upload_id = ?",
                           [upload_id]).fetchall()
         if not row:
@@ -668,18 +682,13 @@ def revert_preview(db: Path, upload_id: int) -> dict:
         owned, restored = _revert_counts(con, upload_id)
         return {"upload_id": upload_id, "file_name": row[1], "status": row[0],
                 "values_removed": owned - restored, "values_restored": restored}
-    finally:
-        con.close()
 
 
 def history(db: Path) -> pd.DataFrame:
     if not Path(db).exists():
         return pd.DataFrame(columns=["upload_id"])
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with reading(db) as con:
         return con.execute("SELECT * FROM uploads ORDER BY upload_id DESC").df()
-    finally:
-        con.close()
 
 
 def archived_file(config_or_dir, sha: str) -> Path:

@@ -7,7 +7,7 @@ import pytest
 
 from bench.national import AUTHORITY, build_national_warehouse
 from pipelines.core.catalogue import load_catalogue
-from pipelines.core.config import ENGLAND
+from pipelines.core.areas import ENGLAND
 from pipelines.store.queries import Warehouse
 from pipelines.store.warehouse import open_read_only
 

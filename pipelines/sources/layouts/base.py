@@ -18,8 +18,9 @@ import pandas as pd
 
 from pipelines.core.areas import resolve_area
 from pipelines.core.periods import Period, PeriodError, parse_period
+from pipelines.core.problems import Problem
 from pipelines.sources.readers import ROW, clean_header
-from pipelines.sources.validate import TEXT_REASON, Problem
+from pipelines.sources.validate import TEXT_REASON
 
 SYNONYMS = {
     "indicator": ("indicator_code", "indicator", "code", "measure_code", "indicator_name"),
