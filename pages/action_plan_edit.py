@@ -80,7 +80,8 @@ def layout(**_):
         _field("Indicators ", dcc.Dropdown(id="apm-indicators", options=inds, multi=True)),
         _field("Private note ", dcc.Textarea(id="apm-private", style=wide)),
         html.P([html.Button("Save the item", id="apm-save"), " ",
-                html.Button("Close the item", id="apm-close")]),
+                html.Button("Close the item", id="apm-close"), " ",
+                html.Button("Move up", id="apm-up"), " ", html.Button("Move down", id="apm-down")]),
         _status("apm-msg"),
         html.H2("Import from a spreadsheet"),
         html.P("A CSV or Excel file laid out like the paper: an action plan (outcome, target "
@@ -154,7 +155,9 @@ for _button, _kind, _picker, _msg, _step in (
         ("ape-up", "action", "ape-action", "ape-msg", -1),
         ("ape-down", "action", "ape-action", "ape-msg", 1),
         ("apo-up", "outcome", "apo-outcome", "apo-msg", -1),
-        ("apo-down", "outcome", "apo-outcome", "apo-msg", 1)):
+        ("apo-down", "outcome", "apo-outcome", "apo-msg", 1),
+        ("apm-up", "matter", "apm-item", "apm-msg", -1),
+        ("apm-down", "matter", "apm-item", "apm-msg", 1)):
     callback(Output(_msg, "children", allow_duplicate=True),
              Output("ape-changed", "data", allow_duplicate=True),
              Input(_button, "n_clicks"), State(_picker, "value"), prevent_initial_call=True)(

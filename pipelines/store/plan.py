@@ -134,8 +134,8 @@ def read_items(conn, kind: str, at=None, include_removed: bool = False) -> pd.Da
         where.append("NOT coalesce(removed, false)")
     order = {"outcome": "plan DESC, position, outcome_id",
              "action": "outcome_id, position, action_id",
-             "matter": "meeting_date, position, matter_id",
-             "request": "meeting_date, position, matter_id"}[kind]
+             "matter": "position, matter_id",     # as the editors order the schedule
+             "request": "position, matter_id"}[kind]
     sql = f"SELECT * FROM {t.name} WHERE {' AND '.join(where)} ORDER BY {order}"
     return _query(conn, sql, params, t)
 

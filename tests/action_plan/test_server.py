@@ -111,3 +111,15 @@ def test_an_editor_imports_and_is_asked_about_duplicates(config, server_for, han
         assert warehouse_bytes(config) == before
         lines, changed = handlers.handle_import(1, url, PLAN, "26/06/2013", "skip")
         assert "14 duplicates skipped" in lines[0] and changed
+
+
+def test_an_editor_reorders_the_schedule(config, server_for, handlers):
+    server = server_for(config)
+    conn = ReadConnection(config.warehouse_path)
+    assert read_items(conn, "matter").subject.tolist() == [
+        "Performance Monitoring report", "Councillor visits to establishments"]
+    second = int(read_items(conn, "matter").matter_id.iloc[1])
+    with as_role(server, "editor"):
+        assert handlers.handle_move(1, "matter", second, -1)[0] == f"Moved matter {second} up."
+    assert read_items(conn, "matter").subject.tolist() == [
+        "Councillor visits to establishments", "Performance Monitoring report"]
