@@ -107,9 +107,13 @@ def pseudonym_key(config=None) -> bytes:
 
 def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
     """Keyed hash of each child id (the same child gets the same pseudonym in every file)."""
-    uniq = {v: hmac.new(key, str(v).strip().encode(), hashlib.sha256).hexdigest()[:16]
-            for v in pd.unique(ids.dropna())}
-    return ids.map(uniq).astype("str")
+    values = ids.to_numpy(dtype=object)
+    uniq = pd.unique(values[pd.notna(values)])
+    table = pd.Series([hmac.new(key, str(v).strip().encode(), hashlib.sha256).hexdigest()[:16]
+                       for v in uniq], index=uniq, dtype=object)
+    # Object dtype on purpose: pandas' Arrow strings make `isin` against thousands of ids
+    # slow (a scalar per value), and the ids are matched across tables all the time.
+    return pd.Series(table.reindex(values).to_numpy(), index=ids.index, dtype=object)
 
 
 # ------------------------------------------------------------------ parsing one table
@@ -118,8 +122,11 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """dd/mm/yyyy or ISO (yyyy-mm-dd) -> (datetime64 series, bool mask of unreadable cells)."""
     s = values.astype("str").where(values.notna(), "").str.strip()
     out = pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
-    iso = pd.to_datetime(s.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    out = out.fillna(iso).astype("datetime64[us]")
+    retry = out.isna() & (s != "")
+    if retry.any():
+        iso = pd.to_datetime(s[retry].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        out = out.fillna(iso)
+    out = out.astype("datetime64[us]")
     bad = (s != "") & out.isna()
     return out, bad
 
@@ -239,6 +246,23 @@ _EP_INDICATORS = ("CLA_NUMBER, CLA_RATE, CLA_STARTS_RATE, CLA_ENDS_RATE, PLACEME
                   "STABILITY_FEWER_3_PCT, STABILITY_LONG_TERM_PCT")
 
 
+def _month_spans(a: pd.Series, b: pd.Series) -> pd.Series:
+    """'Jun 2019 to Aug 2019' (or one month) for each pair of dates."""
+    ma, mb = a.dt.strftime("%b %Y"), b.dt.strftime("%b %Y")
+    return ma.where(ma == mb, ma + " to " + mb).fillna("")
+
+
+def _q_many(quality, e, mask, kind, rule, rows, message, indicators, months):
+    """Quality rows for every episode in `mask` (vectorised `_q`)."""
+    m = np.asarray(mask)
+    if not m.any():
+        return
+    sub = pd.DataFrame({"severity": "warning", "kind": kind, "rule": rule,
+                        "child": e["CHILD"][m], "file": e["FILE"][m], "rows": rows,
+                        "message": message, "indicators": indicators, "months": months})
+    quality.extend(sub.astype("object").where(sub.notna(), "").to_dict("records"))
+
+
 def _month_span(a, b) -> str:
     a, b = pd.Timestamp(a), pd.Timestamp(b)
     return f"{a:%b %Y}" if a.to_period("M") == b.to_period("M") else f"{a:%b %Y} to {b:%b %Y}"
@@ -270,7 +294,7 @@ def assign_years(tables: list[Table]) -> list:
             continue
         if not by_year:
             continue
-        kids = set(t.frame["CHILD"])
+        kids = pd.unique(t.frame["CHILD"].to_numpy(dtype=object))
         scores = {}
         for ye, f in by_year.items():
             start = pd.Timestamp(ye.year - 1, 4, 1)
@@ -284,7 +308,8 @@ def assign_years(tables: list[Table]) -> list:
                 open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] > end))]
             else:
                 open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] >= start))]
-            scores[ye] = len(kids & set(open_["CHILD"])) / max(len(kids), 1)
+            scores[ye] = float(pd.Index(kids, dtype=object).isin(open_["CHILD"]).mean()) \
+                if len(kids) else 0.0
         best = max(scores.values())
         if hint is not None and hint in scores:
             # A dated table from the same set of files (2019-episodes.csv beside
@@ -429,56 +454,62 @@ def stitch_episodes(eps: pd.DataFrame | None, years: list[date], quality: list,
     # An open episode's REC means nothing.
     e.loc[e["DEC"].isna(), "REC"] = None
 
-    nxt_child = e["CHILD"].shift(-1)
-    same = nxt_child == e["CHILD"]
-    nxt_decom = e["DECOM"].shift(-1)
+    decom, dec0 = e["DECOM"], e["DEC"]
+    same = (e["CHILD"].shift(-1) == e["CHILD"]).to_numpy()
+    nd = decom.shift(-1)
     nxt_rne = e["RNE"].shift(-1)
-    dec = e["DEC"].to_numpy(copy=True)
-    rec = e["REC"].to_numpy(dtype=object, copy=True)
-    children = e["CHILD"].to_numpy()
-    for i in np.flatnonzero(same.to_numpy()):
-        nd = nxt_decom.iat[i]
-        d = e["DEC"].iat[i]
-        if pd.isna(d) or d > nd:
-            new_rec = "E99" if nxt_rne.iat[i] == "S" else "X1"
-            new_dec = nd - pd.Timedelta(days=1) if new_rec == "E99" else nd
-            if new_dec < e["DECOM"].iat[i]:
-                new_dec, new_rec = nd, "X1"
-            what = "open" if pd.isna(d) else f"ending {d:%d/%m/%Y}"
-            _q(quality, "warning", "repair", "overlap: later start wins", children[i],
-               e.at[i, "FILE"], f"{int(e.at[i, ROW])}; next {where(i + 1)}",
-               f"episode starting {e['DECOM'].iat[i]:%d/%m/%Y} ({what}) overlaps the next, "
-               f"starting {nd:%d/%m/%Y}: ended {new_dec:%d/%m/%Y} with {new_rec}",
-               _EP_INDICATORS, _month_span(e['DECOM'].iat[i], nd))
-            dec[i], rec[i] = new_dec, new_rec
-        elif rec[i] in (None, "X1") and d < nd:
-            if rec[i] == "X1":
-                _q(quality, "warning", "repair", "X1 gap closed", children[i], e.at[i, "FILE"],
-                   f"{int(e.at[i, ROW])}; next {where(i + 1)}",
-                   f"episode ends {d:%d/%m/%Y} with X1 (care continues) but the next starts "
-                   f"{nd:%d/%m/%Y}: extended to the next start", _EP_INDICATORS,
-                   _month_span(d, nd))
-                dec[i] = nd
-            else:
-                rec[i] = "E99"
-                _q(quality, "warning", "repair", "no reason episode ceased", children[i],
-                   e.at[i, "FILE"], str(int(e.at[i, ROW])),
-                   f"episode ends {d:%d/%m/%Y} with no reason: E99 (not recorded)",
-                   "CLA_ENDS_RATE")
-        elif rec[i] is None and d == nd:
-            rec[i] = "X1"
-    last = ~same.to_numpy()
-    for i in np.flatnonzero(last):
-        d = e["DEC"].iat[i]
-        if pd.notna(d) and rec[i] in (None, "X1"):
-            _q(quality, "warning", "repair", "last episode ended without a reason", children[i],
-               e.at[i, "FILE"], str(int(e.at[i, ROW])),
-               f"last episode ends {d:%d/%m/%Y} with {rec[i] or 'no reason'} and no episode "
-               f"follows: E99 (not recorded)", "CLA_ENDS_RATE")
-            rec[i] = "E99"
-    e["DEC"] = pd.Series(dec, index=e.index).astype("datetime64[us]")
-    e["REC"] = pd.Series(rec, index=e.index, dtype="object").astype("str").where(
-        pd.Series(rec, index=e.index).notna())
+    rec0 = e["REC"]
+    # Overlap (open, or ending after the next starts): the later start wins.
+    overlap = same & (dec0.isna() | (dec0 > nd)).to_numpy()
+    new_rec = pd.Series(np.where(nxt_rne == "S", "E99", "X1"), index=e.index)
+    new_dec = nd.where(new_rec == "X1", nd - pd.Timedelta(days=1))
+    too_early = new_dec < decom
+    new_dec = new_dec.where(~too_early, nd)
+    new_rec = new_rec.where(~too_early, "X1")
+    rest = same & ~overlap
+    x1_gap = rest & (rec0 == "X1").to_numpy() & (dec0 < nd).to_numpy()
+    no_reason = rest & rec0.isna().to_numpy() & (dec0 < nd).to_numpy()
+    same_day = rest & rec0.isna().to_numpy() & (dec0 == nd).to_numpy()
+    last = ~same & dec0.notna().to_numpy() & (rec0.isna() | (rec0 == "X1")).to_numpy()
+
+    def fmt(series):
+        return series.dt.strftime("%d/%m/%Y")
+
+    rows = e[ROW].astype("int64").astype("str")
+    nxt_where = e["FILE"].shift(-1) + " row " + rows.shift(-1)
+    if overlap.any():
+        m = overlap
+        what = ("ending " + fmt(dec0[m])).where(dec0[m].notna(), "open")
+        _q_many(quality, e, m, "repair", "overlap: later start wins",
+                rows[m] + "; next " + nxt_where[m],
+                "episode starting " + fmt(decom[m]) + " (" + what + ") overlaps the next, "
+                "starting " + fmt(nd[m]) + ": ended " + fmt(new_dec[m]) + " with "
+                + new_rec[m], _EP_INDICATORS, _month_spans(decom[m], nd[m]))
+    if x1_gap.any():
+        m = x1_gap
+        _q_many(quality, e, m, "repair", "X1 gap closed", rows[m] + "; next " + nxt_where[m],
+                "episode ends " + fmt(dec0[m]) + " with X1 (care continues) but the next "
+                "starts " + fmt(nd[m]) + ": extended to the next start", _EP_INDICATORS,
+                _month_spans(dec0[m], nd[m]))
+    if no_reason.any():
+        m = no_reason
+        _q_many(quality, e, m, "repair", "no reason episode ceased", rows[m],
+                "episode ends " + fmt(dec0[m]) + " with no reason: E99 (not recorded)",
+                "CLA_ENDS_RATE", "")
+    if last.any():
+        m = last
+        _q_many(quality, e, m, "repair", "last episode ended without a reason", rows[m],
+                "last episode ends " + fmt(dec0[m]) + " with " + rec0[m].fillna("no reason")
+                + " and no episode follows: E99 (not recorded)", "CLA_ENDS_RATE", "")
+    dec = dec0.copy()
+    rec = rec0.astype("object").copy()
+    dec[overlap] = new_dec[overlap]
+    rec[overlap] = new_rec[overlap]
+    dec[x1_gap] = nd[x1_gap]
+    rec[no_reason | last] = "E99"
+    rec[same_day] = "X1"
+    e["DEC"] = dec.astype("datetime64[us]")
+    e["REC"] = rec.astype("str").where(rec.notna())
 
     # Gaps between years' files.
     if len(years) > 1:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipelines.measures import adoption as adoption_scorecard
 from pipelines.measures.ssda903 import definitions as d
-from pipelines.measures.ssda903.adoption import adoption_children
+from pipelines.measures.ssda903.adoption import adoption_children, scorecard_monthly
 from pipelines.measures.ssda903.care import Care, prepare
 from pipelines.core.ssda903 import Extract, year_label
 
@@ -126,7 +126,7 @@ def compute(extract: Extract, *, area_code: str, catalogue, population=None,
     if len(kids) and any(n == "adoption" for n in by_definition):
         months = [m.date() for m in care.months]
         thresholds = adoption_scorecard.catalogue_thresholds(catalogue)
-        parts.append(adoption_scorecard.monthly_indicators(kids, area_code, months, thresholds))
+        parts.append(scorecard_monthly(kids, area_code, months, thresholds))
     frame = pd.concat(parts + ([pd.DataFrame(annual)] if annual else []), ignore_index=True)
     frame = frame[CANONICAL_COLUMNS]
     for c in ["indicator_code", "area_code", "period_label", "period_type", "breakdown",
