@@ -25,7 +25,6 @@ import pandas as pd
 from pipelines.core.catalogue import load_catalogue
 from pipelines.measures.ssda903 import monthly
 from pipelines.sources import ssda903
-from pipelines.sources.readers import read_table
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "ssda903"
 KEY = b"bench"
@@ -53,7 +52,7 @@ def generate(years: int = 10, seed: int = 1, target: int = 2000):
     for i, (s, stay) in enumerate(zip(starts, stays)):
         child = 100000 + i
         end = s + timedelta(days=int(stay))
-        k = max(1, int(rng.poisson(max(1.0, stay / 190))))
+        k = max(1, int(rng.poisson(max(1.0, stay / 110))))
         cuts = sorted({s + timedelta(days=int(x)) for x in rng.integers(1, stay, k - 1)}) \
             if k > 1 else []
         bounds = [s] + cuts + [end]
@@ -65,7 +64,7 @@ def generate(years: int = 10, seed: int = 1, target: int = 2000):
         d = s + timedelta(days=int(rng.integers(10, 25)))
         while d < end:
             revs.append((child, d, f"PN{int(rng.integers(0, 8))}"))
-            d += timedelta(days=int(rng.integers(40, 110)))
+            d += timedelta(days=int(rng.integers(20, 70)))
         dob = s - timedelta(days=int(rng.integers(30, 17 * 365)))
         hdr.append((child, int(rng.integers(1, 3)), dob, rng.choice(ETHNIC)))
     e = pd.DataFrame(eps, columns=["CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER",
@@ -98,7 +97,7 @@ def generate(years: int = 10, seed: int = 1, target: int = 2000):
 
 def run_once(files: dict, catalogue) -> tuple[float, float, object, pd.DataFrame]:
     t0 = time.perf_counter()
-    raws = [(n, read_table(b, n)) for n, b in files.items()]
+    raws = [(n, ssda903.read_raw(b, n)) for n, b in files.items()]
     ex, problems = ssda903.read_files(raws, KEY)
     assert ex is not None, [p.message for p in problems if p.severity == "error"][:5]
     t1 = time.perf_counter()

@@ -16,7 +16,7 @@ import pandas as pd
 from pipelines.core.catalogue import load_catalogue
 from pipelines.measures.ssda903 import monthly
 from pipelines.sources import ssda903, ssda903_rules
-from pipelines.sources.readers import ReadError, read_table
+from pipelines.sources.readers import ReadError
 from pipelines.sources.validate import Problem
 from pipelines.store import warehouse as wh
 from pipelines.store.queries import Warehouse
@@ -45,7 +45,7 @@ def split_files(files, *, sheet=None, kind=None):
         raw = None
         if kind == KIND or _may_be_903(data):
             try:
-                raw = read_table(data, name, sheet=sheet)
+                raw = ssda903.read_raw(data, name, sheet=sheet)
             except ReadError:
                 raw = None
         if raw is not None and (ssda903.is_ssda903_table(raw.columns) or kind == KIND):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import os
 import re
 import tomllib
@@ -28,7 +29,7 @@ import pandas as pd
 
 from pipelines.core.ssda903 import (ACCOM_RE, ACTIV_RE, CODES, QUALITY_COLUMNS,  # noqa: F401
                                     Extract, year_end_on_or_after, year_label)
-from pipelines.sources.readers import ROW
+from pipelines.sources.readers import ROW, _decode, read_table
 from pipelines.sources.validate import Problem
 
 # ------------------------------------------------------------------ tables and codes
@@ -61,6 +62,29 @@ DROPPED = ["HOME_POST", "PL_POST", "UPN", "MOTHER", "MC_DOB"]
 
 _DATE_RE_UK = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _DATE_RE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?\s*$")
+
+
+def read_raw(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:
+    """A 903 table as `readers.read_table` gives it (strings, None for blanks, ROW = the row
+    as Excel numbers it), but a CSV whose first line is the header is read by pandas' C
+    parser: the general reader (header hunting, cell by cell) is several times slower on a
+    large authority's episodes and reviews."""
+    if file_name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+        return read_table(data, file_name, sheet=sheet)
+    text = _decode(data, file_name)
+    first = text.split("\n", 1)[0]
+    if "CHILD" not in first.upper() or "," not in first:
+        return read_table(data, file_name, sheet=sheet)
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False,
+                         skip_blank_lines=False)
+    except (ValueError, pd.errors.ParserError):
+        return read_table(data, file_name, sheet=sheet)
+    df.columns = [str(c).strip().replace("\ufeff", "") for c in df.columns]
+    df = df.where(df.apply(lambda c: c.str.strip() != ""), None)
+    df[ROW] = pd.Series(range(2, 2 + len(df)), dtype="int64")
+    df.attrs["header_row"] = 1
+    return df
 
 
 def detect_table(columns) -> str | None:

@@ -146,3 +146,19 @@ def test_the_shared_files_load_with_every_year_recognised(shared_extract):
     gaps = [q for q in ex.quality if q["rule"].startswith("in care before the year")
             and q["file"] == "2020-episodes.csv"]
     assert len({q["child"] for q in gaps}) >= 40
+
+
+def test_fast_csv_reader_gives_what_the_general_reader_gives():
+    from tests.ssda903.conftest import shared_files
+    files = shared_files()
+    for name in ("2019-episodes.csv", "2019-reviews.csv", "2017-oc3.csv"):
+        fast = ssda903.read_raw(files[name], name)
+        slow = read_table(files[name], name)
+        pd.testing.assert_frame_equal(fast.astype(object).where(fast.notna(), None),
+                                      slow.astype(object).where(slow.notna(), None),
+                                      check_dtype=False)
+    # UTF-16 with a byte-order mark and a blank spreadsheet row keep Excel's row numbers.
+    text = "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\n1,01/05/2019,S,C1,U4,PR1,,\n,,,,,,,\n" \
+           "2,01/06/2019,S,C1,U4,PR1,,\n"
+    raw = ssda903.read_raw(text.encode("utf-16"), "e.csv")
+    assert raw[raw["CHILD"].notna()]["__row__"].tolist() == [2, 4]
