@@ -125,11 +125,12 @@ def exceptions(wh, as_at=None, *, hide=None) -> Exceptions:
     `hide(indicator, value, numerator, denominator) -> bool` hides small figures."""
     as_at = wh.resolve_as_at(as_at)
     attention, improved, views = [], [], {}
+    steps = wh.step_changes(None, as_at)
     for ind in wh.catalogue.indicators:
         s = wh.summary(ind.code, as_at)
         hidden = bool(hide and s.get("value") is not None and
                       hide(ind, s.get("value"), s.get("numerator"), s.get("denominator")))
-        view = spc_view(wh, ind.code, as_at) if ind.frequency == "M" else None
+        view = spc_view(wh, ind.code, as_at, steps=steps) if ind.frequency == "M" else None
         if view is not None:
             views[ind.code] = view
         reasons = []

@@ -56,8 +56,9 @@ def choose_chart(ind, numerators, denominators) -> str:
     return "pprime" if small or den.max() >= PPRIME_SPREAD * den.min() else "xmr"
 
 
-def spc_view(wh, code: str, as_at=None, chart: str | None = None) -> dict:
-    """The SPC chart of a monthly indicator as at a month (see module docstring)."""
+def spc_view(wh, code: str, as_at=None, chart: str | None = None, *, steps=None) -> dict:
+    """The SPC chart of a monthly indicator as at a month (see module docstring). `steps`:
+    `Warehouse.step_changes(None, as_at)` read once by a caller charting many indicators."""
     ind = wh.catalogue.get(code)
     as_at = wh.resolve_as_at(as_at)
     out = {"code": ind.code, "as_at": as_at.strftime("%Y-%m") if as_at else None,
@@ -88,7 +89,8 @@ def spc_view(wh, code: str, as_at=None, chart: str | None = None) -> dict:
     target = wh.target(ind, as_at)
     out["target"] = None if target is None else float(target)
     ends = pd.to_datetime(frame["period_end"])
-    steps = wh.step_changes(ind.code, as_at)
+    steps = (wh.step_changes(ind.code, as_at) if steps is None
+             else steps[steps["indicator_code"] == ind.code])
     rebase_at = []
     for s in steps.itertuples():
         at = int((ends < pd.Timestamp(s.month)).sum())
