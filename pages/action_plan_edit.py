@@ -53,6 +53,8 @@ def layout(**_):
                 html.Button("Move up", id="ape-up"), " ",
                 html.Button("Move down", id="ape-down")]),
         _status("ape-msg"),
+        html.H3("This action's versions"),
+        html.Ul(id="ape-history"),
         html.H2("Outcomes"),
         _field("Outcome ", dcc.Dropdown(id="apo-outcome", options=outcomes, value=h.NEW,
                                          clearable=False)),
@@ -162,6 +164,10 @@ for _button, _kind, _picker, _msg, _step in (
              Output("ape-changed", "data", allow_duplicate=True),
              Input(_button, "n_clicks"), State(_picker, "value"), prevent_initial_call=True)(
         _changed_only(lambda n, item, kind=_kind, step=_step: h.handle_move(n, kind, item, step)))
+
+callback(Output("ape-history", "children"), Input("ape-action", "value"),
+         Input("ape-changed", "data"))(lambda action_id, _changed: _lines(
+             h.handle_action_history(action_id)))
 
 callback(Output("apo-plan", "value"), Output("apo-text", "value"), Output("apo-target", "value"),
          Output("apo-lead", "value"), Output("apo-indicators", "value"),

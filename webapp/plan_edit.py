@@ -16,8 +16,8 @@ import pandas as pd
 
 from pipelines.plan_uploads import check_plan_file, import_plan_file
 from pipelines.sources.action_plan import parse_date
-from pipelines.store.plan import (ACTION_STATUSES, PlanError, close_item, move_item, read_items,
-                                  save_item, stamp)
+from pipelines.store.plan import (ACTION_STATUSES, PlanError, close_item, item_history,
+                                  move_item, read_items, save_item, stamp)
 from present.action_plan import STATUS, codes_of, plan_view, status_label
 from webapp.auth import require
 from webapp.context import get_config, get_warehouse
@@ -129,6 +129,21 @@ def handle_pick_action(action_id):
             _str(cur.get("status")) or "not_started", _str(cur.get("update_text")) or "",
             codes_of(cur.get("indicators")),
             _str(cur.get("private_notes")) or "")
+
+
+def handle_action_history(action_id) -> list[str]:
+    """Every version of the chosen action: when, who, and what it said then."""
+    require("editor")
+    if _blank(action_id) or action_id == NEW:
+        return []
+    h = item_history(get_warehouse().conn, "action", int(action_id))
+    lines = []
+    for r in h.itertuples():
+        state = "removed" if r.removed else status_label(_str(r.status))
+        due = _str(r.due_text) or (f"{r.due:%d %b %Y}" if _str(r.due) else "no date")
+        lines.append(f"Version {r.version}, {r.valid_from:%d %b %Y %H:%M} by {r.changed_by}: "
+                     f"{state}; due {due}; update: {_str(r.update_text) or 'none'}")
+    return lines
 
 
 def handle_save_action(n_clicks, action_id, outcome_id, text, owner, due, status, update,

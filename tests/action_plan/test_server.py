@@ -35,6 +35,7 @@ def _url(data: bytes) -> str:
 CALLS = [
     ("handle_refresh", (None,)),
     ("handle_pick_action", (1,)),
+    ("handle_action_history", (1,)),
     ("handle_save_action", (1, "new", 1, "Hacked", "x", "March 2030", "progressing", "", [], "")),
     ("handle_close_action", (1, 1)),
     ("handle_move", (1, "action", 2, -1)),
@@ -77,6 +78,11 @@ def test_an_editor_adds_edits_closes_and_moves_an_action(config, server_for, han
         assert handlers.handle_move(1, "action", new_id, -1)[0] == f"Moved action {new_id} up."
         assert handlers.handle_close_action(1, new_id)[0] == \
             f"Closed action {new_id}: marked completed."
+        history = handlers.handle_action_history(new_id)
+    # who and the state, version by version (added, edited, moved, closed)
+    assert [h.split(" by ")[1].split(";")[0] for h in history] == [
+        "demo-editor: ○ Not started yet", "demo-editor: ▶ Progressing in timescale",
+        "demo-editor: ▶ Progressing in timescale", "demo-editor: ✓ Completed"]
     row = read_items(conn, "action").set_index("action_id").loc[new_id]
     assert (row.status, row.update_text, row.version) == ("completed", "Letters drafted", 4)
     ours = read_items(conn, "action")
