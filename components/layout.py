@@ -11,21 +11,20 @@ from dash import dcc, html
 
 from components.formatting import as_at_param, format_value, is_missing, month_label, to_date
 from components.theme import GRAPH_CONFIG
+from pipelines.core import catalogue
 
-# The report's eight sections, in its order: (slug, title). The slug is the page's address.
-SECTIONS = [
-    ("population", "Population"),
-    ("placements", "Placements"),
-    ("routes-into-care", "Routes into care and Ofsted ratings"),
-    ("assessments-reviews", "Assessments and reviews"),
-    ("education", "Education"),
-    ("health", "Health"),
-    ("adoption", "Adoption"),
-    ("care-leavers", "Care leavers"),
-]
-SECTION_TITLES = dict(SECTIONS)
 AS_AT_ID = "as-at"
 MAIN_ID = "main-content"
+
+
+def section_links(sections: Iterable[Any] | None = None) -> list[tuple[str, str]]:
+    """(slug, title) of the report's sections in order; the slug is the page's address. From
+    the catalogue (``pipelines.core.catalogue.sections()``) unless a page passes its own."""
+    return [(s.slug, s.title) for s in (catalogue.sections() if sections is None else sections)]
+
+
+def section_title(slug: str) -> str | None:
+    return dict(section_links()).get(slug)
 
 
 def section_slug(section: str) -> str:
@@ -55,8 +54,9 @@ def sample_banner() -> html.Div:
         className="sample-banner", id="sample-banner", role="region", **{"aria-label": "Sample data notice"})
 
 
-def nav_links(current_path: str = "/", as_at: Any = None) -> html.Nav:
-    items = ([("/", "Key points")] + [(f"/{slug}", title) for slug, title in SECTIONS]
+def nav_links(current_path: str = "/", as_at: Any = None, sections: Iterable[Any] | None = None) -> html.Nav:
+    """Key points, one link per catalogue section, the action plan."""
+    items = ([("/", "Key points")] + [(f"/{slug}", title) for slug, title in section_links(sections)]
              + [("/action-plan", "Action plan")])
     current = (current_path or "/").split("?", 1)[0].rstrip("/") or "/"
     links = []
@@ -77,7 +77,7 @@ def as_at_control(as_at: Any, months: Sequence[Any]) -> html.Div:
 
 
 def page_header(authority_name: str, as_at: Any, months: Sequence[Any], is_sample: bool, *,
-                current_path: str = "/") -> html.Div:
+                current_path: str = "/", sections: Iterable[Any] | None = None) -> html.Div:
     """Skip link, sample-data banner, service name, as-at month control and section links."""
     return html.Div([
         html.A("Skip to main content", href=f"#{MAIN_ID}", className="skip-link"),
@@ -90,7 +90,7 @@ def page_header(authority_name: str, as_at: Any, months: Sequence[Any], is_sampl
             ], className="header-title"),
             as_at_control(as_at, months),
         ], className="site-header"),
-        nav_links(current_path, as_at),
+        nav_links(current_path, as_at, sections),
     ], className="page-top")
 
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 from dash import html
 
 from components.formatting import as_at_param, format_count, format_value, format_value_or_reason, is_missing, month_label
-from components.layout import SECTION_TITLES, section_slug
+from components.layout import section_slug, section_title
 from components.layout import section_href as default_section_href
 from components.sparkline import sparkline_image
 from components.names import COMPARATORS, comparator_name
@@ -121,7 +121,7 @@ def scorecard_section(section: str, summaries: Sequence[Mapping], indicators: Ma
     `indicators` maps code -> Indicator (a Catalogue that supports `[code]` will do);
     `monthly_changes` maps code -> words for the change since last month (see `_change_cell`)."""
     section = section_slug(section)
-    title = title or SECTION_TITLES.get(section, section.replace("-", " ").capitalize())
+    title = title or section_title(section) or section.replace("-", " ").capitalize()
     href = section_href or default_section_href(section, as_at)
     heading = getattr(html, f"H{heading_level}")(html.A(title, href=href), id=f"section-{section}")
     rows = [scorecard_row(s, indicators[s.code], indicator_href(s.code, as_at or s.as_at),

@@ -27,7 +27,7 @@ def header(pathname: str | None, search: str | None):
     asked = query_params(search).get("as_at")
     as_at = check_as_at(asked, months)
     top = shell_parts.page_header(ctx.config.name, as_at.month, months, ctx.config.is_sample,
-                                  current_path=pathname or "/")
+                                  current_path=pathname or "/", sections=ctx.catalogue.sections)
     return html.Div([top, user_links(as_at.param)])  # the skip link stays first
 
 

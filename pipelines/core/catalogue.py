@@ -12,49 +12,17 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
+from pipelines.core.catalogue_schema import CatalogueFile, IndicatorModel, SectionModel, check
+from pipelines.core.periods import normalise_fy_label
 from pipelines.core.publications import Mapping, Publications, parse_mappings, parse_reference
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "indicators.yaml"
-
-UNITS = ("count", "percent", "rate", "days", "score")
-POLARITIES = ("up", "down", "none")
-FREQUENCIES = ("M", "A")
-YEAR_TYPES = ("financial", "academic", "calendar")
-MEASURES = ("snapshot", "rolling_12_months", "year_to_date", "annual")
-RAG_METHODS = ("target", "comparator", "none")
-COMPARATORS = ("WM", "SN", "ENG")
-COMPUTED = ("adoption",)
-
-REQUIRED_FIELDS = ("code", "title", "definition", "section", "unit", "polarity", "frequency", "source")
-# Optional fields and their defaults: a new indicator may leave these out.
-OPTIONAL_DEFAULTS: dict[str, Any] = {
-    "decimals": 0,
-    "year_type": "financial",
-    "measure": "snapshot",
-    "target": None,
-    "targets_by_year": {},
-    "rag": {"method": "none", "amber_margin": 0},
-    "comparators": [],
-    "aliases": [],
-    "breakdowns": {},
-    "context": None,
-    "good": None,
-    "small_cohort": None,
-    "computed": None,
-    "published": None,  # DfE published files that carry it: see publications.py
-}
-SECTION_FIELDS = ("id", "slug", "title", "summary")
-
-_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_BREAKDOWN_RE = re.compile(r"^[a-z0-9_]+$")
-_FY_RE = re.compile(r"^\s*(\d{4})\s*[-/]?\s*(\d{2}|\d{4})\s*$")
 
 
 class CatalogueError(ValueError):
@@ -84,14 +52,6 @@ def _alias_key(text: str) -> str:
 def _code_key(text: str) -> str:
     """A code compared ignoring case, spaces and punctuation: 'cl eet pct' == 'CL_EET_PCT'."""
     return re.sub(r"[^0-9a-z]+", "", str(text).lower())
-
-
-def normalise_fy_label(label: str) -> str:
-    """'2017/18', '201718', '2017-2018' -> '2017-18'; anything else is returned stripped."""
-    m = _FY_RE.match(str(label))
-    if not m:
-        return str(label).strip()
-    return f"{m.group(1)}-{m.group(2)[-2:]}"
 
 
 def _missing(value: Any) -> bool:
@@ -300,6 +260,12 @@ class Catalogue:
 
 
 # ---------------------------------------------------------------------- loading
+def sections(catalogue: Catalogue | None = None) -> list[Section]:
+    """The report's sections in the catalogue's order (default: data/indicators.yaml): the one
+    list the navigation and the section pages are built from."""
+    return list((catalogue or load_catalogue()).sections)
+
+
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """Load and validate the catalogue (default data/indicators.yaml); raises CatalogueError.
 
@@ -358,10 +324,6 @@ def _context_problems(indicators: list[Indicator]) -> list[str]:
     return out
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
 def _parse(path: Path) -> Catalogue:
     text = path.read_text(encoding="utf-8")
     try:
@@ -371,156 +333,58 @@ def _parse(path: Path) -> Catalogue:
     if not isinstance(data, dict):
         raise CatalogueError(path, ["the file must be a mapping with 'sections:' and 'indicators:' lists"])
 
-    problems: list[str] = []
-    raw_sections = data.get("sections")
-    raw_indicators = data.get("indicators")
-    if not isinstance(raw_sections, list) or not raw_sections:
-        problems.append("'sections:' must be a non-empty list")
-        raw_sections = []
-    if not isinstance(raw_indicators, list) or not raw_indicators:
-        problems.append("'indicators:' must be a non-empty list")
-        raw_indicators = []
-    for key in data:
-        if key not in ("sections", "indicators", "reference_files"):
-            problems.append(f"unknown top-level key {key!r} (expected 'sections', 'indicators' "
-                            "and optionally 'reference_files')")
+    top, problems = check(CatalogueFile, data, "the file")
+    raw_sections = list(top.sections) if top else list(data.get("sections") or [])
+    raw_indicators = list(top.indicators) if top else list(data.get("indicators") or [])
+    if not isinstance(raw_sections, list) or not isinstance(raw_indicators, list):
+        raise CatalogueError(path, problems)
     reference_files = parse_reference(data.get("reference_files"), problems)
 
     # Sections
-    section_ids: list[str] = []
-    section_rows: list[dict[str, Any]] = []
-    seen_slugs: set[str] = set()
-    for n, sec in enumerate(raw_sections, start=1):
-        where = f"section {n}"
-        if not isinstance(sec, dict):
-            problems.append(f"{where}: must be a mapping with {', '.join(SECTION_FIELDS)}")
+    sections_read: list[SectionModel] = []
+    for n, raw in enumerate(raw_sections, start=1):
+        sid = raw.get("id") if isinstance(raw, dict) else None
+        where = f"section {n} ({sid})" if sid else f"section {n}"
+        sec, found = check(SectionModel, raw, where)
+        problems += found
+        if sec is None:
             continue
-        if sec.get("id"):
-            where = f"section {n} ({sec['id']})"
-        for f in SECTION_FIELDS:
-            if not isinstance(sec.get(f), str) or not sec.get(f, "").strip():
-                problems.append(f"{where}: missing {f}")
-        for f in sec:
-            if f not in SECTION_FIELDS:
-                problems.append(f"{where}: unknown field {f!r} (expected {', '.join(SECTION_FIELDS)})")
-        sid, slug = sec.get("id"), sec.get("slug")
-        if isinstance(slug, str) and slug and not _SLUG_RE.match(slug):
-            problems.append(f"{where}: slug {slug!r} must be lower-case letters, digits and hyphens")
-        if sid in section_ids:
-            problems.append(f"{where}: duplicate section id {sid!r}")
-        if isinstance(slug, str) and slug in seen_slugs:
-            problems.append(f"{where}: duplicate section slug {slug!r}")
-        section_ids.append(sid)
-        if isinstance(slug, str):
-            seen_slugs.add(slug)
-        section_rows.append(sec)
+        if any(s.id == sec.id for s in sections_read):
+            problems.append(f"{where}: duplicate section id {sec.id!r}")
+        elif any(s.slug == sec.slug for s in sections_read):
+            problems.append(f"{where}: duplicate section slug {sec.slug!r}")
+        else:
+            sections_read.append(sec)
+    # every id written, so one bad section does not make its indicators' section unknown
+    section_ids = [str(r["id"]) for r in raw_sections if isinstance(r, dict) and r.get("id")]
 
-    # Indicators
+    # Indicators: each checked on its own, then against the others
     lines = _item_lines(text)
     indicators: list[Indicator] = []
     code_owner: dict[str, str] = {}  # code key -> code
     code_where: dict[str, str] = {}  # code key -> "indicator n, line l"
     name_owner: dict[str, str] = {}  # alias key -> code
-    known = set(REQUIRED_FIELDS) | set(OPTIONAL_DEFAULTS)
     for n, raw in enumerate(raw_indicators, start=1):
         line = f", line {lines[n - 1]}" if n - 1 < len(lines) else ""
-        if not isinstance(raw, dict):
-            problems.append(f"indicator {n}{line}: must be a mapping of fields")
-            continue
-        code = raw.get("code")
+        code = raw.get("code") if isinstance(raw, dict) else None
         where = f"indicator {n} ({code}{line})" if code else f"indicator {n}{line}"
+        model, found = check(IndicatorModel, raw if isinstance(raw, dict) else None, where)
         before = len(problems)
-
-        for f in REQUIRED_FIELDS:
-            v = raw.get(f)
-            if v is None or (isinstance(v, str) and not v.strip()):
-                problems.append(f"{where}: missing {f}")
-        for f in raw:
-            if f not in known:
-                close = difflib.get_close_matches(str(f), sorted(known), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append(f"{where}: unknown field {f!r}{hint}")
-        r = {**OPTIONAL_DEFAULTS, **{k: v for k, v in raw.items() if v is not None or k in REQUIRED_FIELDS}}
-        for f in ("title", "definition", "source", "good", "context"):
-            if r.get(f) is not None and not isinstance(r[f], str):
-                problems.append(f"{where}: {f} must be text, got {r[f]!r}")
-
+        problems += found
         if isinstance(code, str) and code:
-            if not _CODE_RE.match(code):
-                problems.append(f"{where}: code {code!r} must be upper-case letters, digits and underscores")
             ck = _code_key(code)
             if ck in code_owner:
                 problems.append(f"{where}: duplicate code {code!r} (already used by {code_where[ck]})")
             else:
                 code_owner[ck] = code
                 code_where[ck] = f"indicator {n}{line}"
-
-        def choice(f: str, allowed: tuple[str, ...]) -> None:
-            v = r.get(f)
-            if v is not None and v not in allowed:
-                problems.append(f"{where}: {f} {v!r} is not one of {', '.join(allowed)}")
-
-        choice("unit", UNITS)
-        choice("polarity", POLARITIES)
-        choice("frequency", FREQUENCIES)
-        choice("year_type", YEAR_TYPES)
-        choice("measure", MEASURES)
-        choice("computed", COMPUTED)
-        sec = r.get("section")
-        if sec is not None and sec not in section_ids:
-            problems.append(f"{where}: section {sec!r} is not one of the sections ({', '.join(map(str, section_ids))})")
-
-        dec = r["decimals"]
-        if not isinstance(dec, int) or isinstance(dec, bool) or not 0 <= dec <= 4:
-            problems.append(f"{where}: decimals must be a whole number from 0 to 4, got {dec!r}")
-            dec = 0
-        if r["target"] is not None and not _is_number(r["target"]):
-            problems.append(f"{where}: target must be a number or null, got {r['target']!r}")
-        tby = r["targets_by_year"]
-        if not isinstance(tby, dict):
-            problems.append(f"{where}: targets_by_year must be a mapping like {{\"2017-18\": 426}}")
-            tby = {}
-        for k, v in tby.items():
-            if not re.match(r"^\d{4}-\d{2}$", str(k)):
-                problems.append(f"{where}: targets_by_year key {k!r} must be a financial year like '2017-18'")
-            if not _is_number(v):
-                problems.append(f"{where}: targets_by_year[{k!r}] must be a number, got {v!r}")
-        sc = r["small_cohort"]
-        if sc is not None and (not isinstance(sc, int) or isinstance(sc, bool) or sc < 1):
-            problems.append(f"{where}: small_cohort must be a positive whole number or null, got {sc!r}")
-
-        comps = r["comparators"]
-        if not isinstance(comps, list) or any(c not in COMPARATORS for c in comps):
-            problems.append(f"{where}: comparators must be a list of {', '.join(COMPARATORS)}, got {comps!r}")
-            comps = []
-        elif len(set(comps)) != len(comps):
-            problems.append(f"{where}: comparators listed twice: {comps!r}")
-
-        rag = r["rag"]
-        method, margin = "none", 0.0
-        if not isinstance(rag, dict) or set(rag) - {"method", "amber_margin"}:
-            problems.append(f"{where}: rag must be {{method: target|comparator|none, amber_margin: number}}, got {rag!r}")
-        else:
-            method = rag.get("method", "none")
-            margin = rag.get("amber_margin", 0)
-            if method not in RAG_METHODS:
-                problems.append(f"{where}: rag method {method!r} is not one of {', '.join(RAG_METHODS)}")
-            if not _is_number(margin) or margin < 0:
-                problems.append(f"{where}: rag amber_margin must be a number of 0 or more, got {margin!r}")
-                margin = 0.0
-            if r.get("polarity") == "none" and method != "none":
-                problems.append(f"{where}: polarity none is context only, so rag method must be none (got {method!r})")
-            if method == "target" and r["target"] is None and not tby:
-                problems.append(f"{where}: rag method target needs a target or targets_by_year")
-            if method == "comparator" and "ENG" not in comps:
-                problems.append(f"{where}: rag method comparator needs ENG among the comparators")
-
-        aliases = r["aliases"]
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and _alias_key(a) for a in aliases):
-            problems.append(f"{where}: aliases must be a list of non-empty names, got {aliases!r}")
-            aliases = []
+        sec = raw.get("section") if isinstance(raw, dict) else None
+        if isinstance(sec, str) and sec not in section_ids:
+            problems.append(f"{where}: section {sec!r} is not one of the sections ({', '.join(section_ids)})")
+        aliases = [a for a in (raw.get("aliases") or []) if isinstance(a, str)] \
+            if isinstance(raw, dict) and isinstance(raw.get("aliases"), list) else []
+        title = raw.get("title") if isinstance(raw, dict) and isinstance(raw.get("title"), str) else None
         own: set[str] = set()
-        title = r.get("title") if isinstance(r.get("title"), str) else None
         for name in ([title] if title else []) + aliases:
             key = _alias_key(name)
             if key in own:  # repeating its own title is harmless
@@ -535,84 +399,34 @@ def _parse(path: Path) -> Catalogue:
             ck = _code_key(name)
             if ck in code_owner and code_owner[ck] != code:
                 problems.append(f"{where}: alias {name!r} reads as the code {code_owner[ck]}")
-
-        bd = r["breakdowns"]
-        breakdowns: dict[str, tuple[str, ...]] = {}
-        breakdown_units: dict[str, str] = {}
-        if not isinstance(bd, dict):
-            problems.append(f"{where}: breakdowns must map a dimension to a list of values")
-        else:
-            for dim, values in bd.items():
-                if not _BREAKDOWN_RE.match(str(dim)):
-                    problems.append(f"{where}: breakdown dimension {dim!r} must be lower_case_with_underscores")
-                if isinstance(values, dict):  # {unit: count, values: [...]}: a unit of its own
-                    extra = set(values) - {"unit", "values"}
-                    if extra or values.get("unit") not in UNITS:
-                        problems.append(
-                            f"{where}: breakdown {dim!r} must be a list of values or "
-                            f"{{unit: {'|'.join(UNITS)}, values: [...]}}, got {values!r}")
-                        continue
-                    if values["unit"] != r.get("unit"):
-                        breakdown_units[str(dim)] = values["unit"]
-                    values = values.get("values")
-                if not isinstance(values, list) or not values or not all(
-                    isinstance(v, str) and _BREAKDOWN_RE.match(v) for v in values
-                ):
-                    problems.append(
-                        f"{where}: breakdown {dim!r} must list values in lower_case_with_underscores, got {values!r}"
-                    )
-                    continue
-                if len(set(values)) != len(values):
-                    problems.append(f"{where}: breakdown {dim!r} lists a value twice")
-                breakdowns[str(dim)] = tuple(values)
-
-        published = parse_mappings(code, r["published"], where, problems)
-
-        if len(problems) > before:
+        published = parse_mappings(code, raw.get("published") if isinstance(raw, dict) else None,
+                                   where, problems)
+        if model is None or len(problems) > before:
             continue
-        indicators.append(
-            Indicator(
-                code=code,
-                title=r["title"].strip(),
-                definition=r["definition"].strip(),
-                section=sec,
-                unit=r["unit"],
-                decimals=dec,
-                polarity=r["polarity"],
-                frequency=r["frequency"],
-                year_type=r["year_type"],
-                measure=r["measure"],
-                target=float(r["target"]) if r["target"] is not None else None,
-                rag_method=method,
-                amber_margin=float(margin),
-                source=r["source"].strip(),
-                good=r["good"],
-                targets_by_year={str(k): float(v) for k, v in tby.items()},
-                comparators=tuple(comps),
-                aliases=tuple(aliases),
-                breakdowns=breakdowns,
-                breakdown_units=breakdown_units,
-                context=r["context"],
-                small_cohort=sc,
-                computed=r["computed"],
-                published=published,
-            )
-        )
+        indicators.append(_indicator(model, published))
 
     problems += _context_problems(indicators)
     if problems:
         raise CatalogueError(path, problems)
     # An all-children figure is shown beside the indicator it is the context of, not alone.
     beside = {i.context for i in indicators if i.context}
-
     sections = [
-        Section(
-            id=s["id"],
-            slug=s["slug"],
-            title=s["title"],
-            summary=s["summary"],
-            indicators=tuple(i for i in indicators if i.section == s["id"] and i.code not in beside),
-        )
-        for s in section_rows
+        Section(id=s.id, slug=s.slug, title=s.title, summary=s.summary,
+                indicators=tuple(i for i in indicators if i.section == s.id and i.code not in beside))
+        for s in sections_read
     ]
     return Catalogue(indicators, sections, path=path, reference_files=reference_files)
+
+
+def _indicator(m: IndicatorModel, published) -> Indicator:
+    return Indicator(
+        code=m.code, title=m.title, definition=m.definition, section=m.section, unit=m.unit,
+        decimals=m.decimals, polarity=m.polarity, frequency=m.frequency, year_type=m.year_type,
+        measure=m.measure, target=m.target, rag_method=m.rag.method,
+        amber_margin=float(m.rag.amber_margin), source=m.source, good=m.good,
+        targets_by_year=dict(m.targets_by_year), comparators=tuple(m.comparators),
+        aliases=tuple(m.aliases),
+        breakdowns={dim: tuple(b.values) for dim, b in m.breakdowns.items()},
+        breakdown_units={dim: b.unit for dim, b in m.breakdowns.items()
+                         if b.unit is not None and b.unit != m.unit},
+        context=m.context, small_cohort=m.small_cohort, computed=m.computed, published=published)
