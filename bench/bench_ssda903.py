@@ -14,6 +14,7 @@ asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from datetime import date, timedelta
@@ -95,23 +96,24 @@ def generate(years: int = 10, seed: int = 1, target: int = 2000):
     return files, stats
 
 
-def run_once(files: dict, catalogue) -> tuple[float, float, object, pd.DataFrame]:
-    t0 = time.perf_counter()
+def run_once(files: dict, catalogue):
+    t0, c0 = time.perf_counter(), time.process_time()
     raws = [(n, ssda903.read_raw(b, n)) for n, b in files.items()]
     ex, problems = ssda903.read_files(raws, KEY)
     assert ex is not None, [p.message for p in problems if p.severity == "error"][:5]
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     frame, _, _ = monthly.compute(ex, area_code="E08000031", catalogue=catalogue)
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, ex, frame
+    t2, c2 = time.perf_counter(), time.process_time()
+    return t1 - t0, t2 - t1, c1 - c0, c2 - c1, ex, frame
 
 
 def report(name: str, files: dict, runs: int, goal: float, catalogue):
-    reads, computes = [], []
+    reads, computes, cpu = [], [], []
     for _ in range(runs):
-        r, c, ex, frame = run_once(files, catalogue)
+        r, c, cr, cc, ex, frame = run_once(files, catalogue)
         reads.append(r)
         computes.append(c)
+        cpu.append(cr + cc)
     cla = frame[(frame.indicator_code == "CLA_NUMBER")]
     print(f"\n{name}: {len(files)} files, {sum(len(b) for b in files.values()) / 1e6:.1f} MB, "
           f"{len(ex.episodes):,} episodes after stitching, {len(ex.reviews):,} reviews, "
@@ -123,10 +125,13 @@ def report(name: str, files: dict, runs: int, goal: float, catalogue):
           f"{', '.join(f'{x:.2f}' for x in reads)})")
     print(f"  every indicator    median {med_c:.2f} s  (runs: "
           f"{', '.join(f'{x:.2f}' for x in computes)})")
-    print(f"  total              median {med_r + med_c:.2f} s   goal < {goal:.0f} s")
+    print(f"  total              median {med_r + med_c:.2f} s wall, "
+          f"{statistics.median(cpu):.2f} s CPU   goal < {goal:.0f} s")
 
 
 def main(argv=None):
+    # The machine's load matters a lot on a shared host: say what it was.
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)

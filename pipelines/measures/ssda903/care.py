@@ -47,6 +47,7 @@ def derive(episodes: pd.DataFrame) -> pd.DataFrame:
     """Periods of care, placement starts and carer start dates (vectorised per child)."""
     e = episodes.sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True).copy()
     first = e["CHILD"] != e["CHILD"].shift(1)
+    e["cid"] = first.cumsum().astype("int64")   # an integer per child: fast joins
     prev_dec = e["DEC"].shift(1)
     prev_rec = e["REC"].shift(1)
     e["short_break"] = e["LS"].isin(SHORT_BREAK_LS)

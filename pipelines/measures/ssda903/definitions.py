@@ -198,21 +198,28 @@ def placements_in_window(care: Care, months) -> pd.DataFrame:
     """Per (month, CHILD) looked after at the month end: placements in the 12 months ending
     then = 1 for a placement held at the window's start + each placement start in it."""
     months = pd.DatetimeIndex(months)
-    cm = care.child_months[care.child_months["month"].isin(months)][["month", "CHILD"]]
+    cm = care.child_months[care.child_months["month"].isin(months)][["month", "CHILD", "cid"]]
     e = care.episodes
     # Held at the start: in care (not a short break) at the month end 12 months before.
-    prior = care.child_months[["month", "CHILD"]].copy()
-    v = prior["month"].to_numpy(dtype="datetime64[us]").astype("datetime64[M]") + \
-        np.timedelta64(13, "M")
-    prior["month"] = (v.astype("datetime64[D]") - np.timedelta64(1, "D")).astype("datetime64[us]")
-    held = prior.drop_duplicates().assign(held=1)
-    ps = e[e["placement_start"]][["CHILD", "DECOM"]].rename(columns={"DECOM": "date"})
-    x = expand_months(ps["date"], window_stop(ps["date"]), months)
-    x["CHILD"] = ps["CHILD"].to_numpy()[x["row"].to_numpy()]
-    starts = x.groupby(["month", "CHILD"]).size().rename("starts").reset_index()
-    out = cm.merge(held, on=["month", "CHILD"], how="left") \
-        .merge(starts, on=["month", "CHILD"], how="left")
-    out["placements"] = out["held"].fillna(0) + out["starts"].fillna(0)
+    mv = months.to_numpy(dtype="datetime64[us]")
+    n = len(mv)
+    nkids = int(e["cid"].max()) + 1 if len(e) else 1
+    allm = care.child_months["month"].to_numpy(dtype="datetime64[us]")
+    later = (allm.astype("datetime64[M]") + np.timedelta64(13, "M")).astype("datetime64[D]") \
+        - np.timedelta64(1, "D")
+    pos = np.searchsorted(mv, later.astype("datetime64[us]"))
+    hit = (pos < n) & (mv[np.clip(pos, 0, n - 1)] == later.astype("datetime64[us]"))
+    held = np.zeros(n * nkids, dtype=bool)
+    held[pos[hit] * nkids + care.child_months["cid"].to_numpy()[hit]] = True
+    ps = e[e["placement_start"]]
+    x = expand_months(ps["DECOM"], window_stop(ps["DECOM"]), months)
+    counts = np.zeros(n * nkids, dtype="int64")
+    mi = np.searchsorted(mv, x["month"].to_numpy(dtype="datetime64[us]"))
+    np.add.at(counts, mi * nkids + ps["cid"].to_numpy()[x["row"].to_numpy()], 1)
+    key = np.searchsorted(mv, cm["month"].to_numpy(dtype="datetime64[us]")) * nkids + \
+        cm["cid"].to_numpy()
+    out = cm.copy()
+    out["placements"] = held[key].astype("int64") + counts[key]
     return out
 
 
