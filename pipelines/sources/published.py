@@ -244,8 +244,11 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
 def _stripped(series: pd.Series) -> pd.Series:
     """Cell text without surrounding spaces, as an object column (readers give str or None);
     each distinct text is stripped once."""
-    uniq = {u: u.strip() if isinstance(u, str) else u for u in series.unique()}
-    return series.astype("object").map(uniq)
+    series = series.astype("object")
+    uniq = {u: u.strip() for u in series.unique() if isinstance(u, str) and u != u.strip()}
+    if not uniq:  # the usual case: nothing to strip
+        return series
+    return pd.Series([uniq.get(v, v) for v in series.tolist()], index=series.index, dtype="object")
 
 
 def _parse_column(series: pd.Series, parsed: dict):
