@@ -49,23 +49,28 @@ def _exceptions(prs, pack: Pack, render_png: Callable) -> None:
     item's SPC chart (exports.exceptions_export)."""
     part = pack.exceptions
     layout = prs.slide_layouts[1]
-    s = prs.slides.add_slide(layout)
-    s.shapes.title.text = "What needs attention this month"
-    body = s.placeholders[1].text_frame
-    body.clear()
-    lines = [(f"{e.title}: {e.value_text}", e.reasons[0]) for e in part.attention] or [
-        ("Nothing needs the board's attention this month.", None)]
-    lines += [(f"Improved for real: {e.title}: {e.value_text}", e.reasons[0])
+    lines = [("Needs attention", f"{e.title}: {e.value_text}", e.reasons[0])
+             for e in part.attention] or [
+        ("Needs attention", "Nothing needs the board's attention this month.", None)]
+    lines += [("Improved for real", f"{e.title}: {e.value_text}", e.reasons[0])
               for e in part.improved]
-    for i, (head, reason) in enumerate(lines):
-        p = body.paragraphs[0] if i == 0 else body.add_paragraph()
-        p.text = head
-        p.font.size = Pt(16)
-        if reason:
-            q = body.add_paragraph()
-            q.text, q.level = reason, 1
-            q.font.size = Pt(12)
-    _mode_mark(s, pack)
+    per_slide = 5  # an item and its first reason each: five fit a slide at a readable size
+    pages = [lines[i:i + per_slide] for i in range(0, len(lines), per_slide)]
+    for n, chunk in enumerate(pages):
+        s = prs.slides.add_slide(layout)
+        s.shapes.title.text = ("What needs attention this month" if n == 0 else
+                               f"What needs attention this month ({n + 1} of {len(pages)})")
+        body = s.placeholders[1].text_frame
+        body.clear()
+        for i, (group, head, reason) in enumerate(chunk):
+            p = body.paragraphs[0] if i == 0 else body.add_paragraph()
+            p.text = head if group == "Needs attention" else f"{group}: {head}"
+            p.font.size = Pt(18)
+            if reason:
+                q = body.add_paragraph()
+                q.text, q.level = reason, 1
+                q.font.size = Pt(14)
+        _mode_mark(s, pack)
     title_only = prs.slide_layouts[5]
     done = set()
     for e in part.attention + part.improved:
