@@ -16,6 +16,9 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e .
+# DfE's SSDA903 rules (csc-validator-be-903 pins pandas<2) in their own venv, once.
+.venv/bin/python -m pipelines.sources.ssda903_rules --install || \
+  echo "warning: csc-validator-be-903 not installed; SSDA903 uploads will say DfE rules were not run"
 # Compiled bytecode makes every start (workers, `lacdash` commands) seconds faster.
 .venv/bin/python -m compileall -q -j 0 .venv/lib >/dev/null 2>&1 || true
 .venv/bin/lacdash sample

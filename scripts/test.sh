@@ -14,4 +14,7 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+# DfE's SSDA903 rules (csc-validator-be-903 pins pandas<2) in their own venv, once.
+.venv/bin/python -m pipelines.sources.ssda903_rules --install || \
+  echo "warning: csc-validator-be-903 not installed; SSDA903 uploads will say DfE rules were not run"
 exec .venv/bin/python -m pytest "$@"
