@@ -102,13 +102,16 @@ def test_key_points_and_indicator_pages_show_the_warehouse_figures(dash_duo, das
     open_page(dash_duo, f"/?as_at={month}")
     assert dash_duo.find_element("#sample-banner").is_displayed()
     wrong = {}
-    for ind in CAT.indicators:
+    # every indicator a section shows (all-children figures sit beside their indicator)
+    shown_indicators = [i for sec in CAT.sections for i in sec.indicators]
+    assert len(shown_indicators) > 40
+    for ind in shown_indicators:
         shown = dash_duo.find_element(f"#row-{ind.code} .sc-value").text
         if shown != expected(warehouse, ind.code, month):
             wrong[ind.code] = (shown, expected(warehouse, ind.code, month))
     assert not wrong
     # every indicator page: its latest figure, no errors
-    for ind in CAT.indicators:
+    for ind in shown_indicators:
         open_page(dash_duo, f"/indicator/{ind.code}?as_at={month}")
         assert dash_duo.find_element("#latest-value").text == expected(warehouse, ind.code, month), ind.code
         assert dash_duo.find_element("#page-title").text == ind.title
