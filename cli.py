@@ -108,9 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-at", help="YYYY-MM (default: the latest month)")
     p.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], default="docx")
     p.add_argument("--mode", choices=["public", "private"], default="public")
-    p.add_argument("--out", required=True)
     p.add_argument("--spc-charts", action="store_true",
                    help="add each monthly indicator's SPC chart after its trend chart")
+    p.add_argument("--out", required=True)
     _common(p)
     return ap
 
