@@ -90,3 +90,23 @@ def test_reconciliation_puts_our_31_march_figure_beside_the_published_one(loaded
     ind = Warehouse(loaded).catalogue.get("CLA_NUMBER")
     block = str(reconciliation_block(ind, Warehouse(loaded)))
     assert "reconciliation-table" in block and "-5" in block and "text/csv" in block
+
+
+def test_upload_page_takes_the_903_tables_as_one_upload(config, server_for, dash_app,  # noqa: F811
+                                                        monkeypatch):
+    import base64
+    import pages.upload as upload  # registered inside the test app (see dash_app)
+    monkeypatch.setenv("LACDASH_PSEUDONYM_KEY", "pages-tests")
+    monkeypatch.setenv("LACDASH_903_RULES", "off")
+    files = {n: b for n, b in shared_files().items() if n.startswith("2021-")}
+    urls = ["data:text/csv;base64," + base64.b64encode(b).decode() for b in files.values()]
+    server = server_for(config)
+    with as_role(server, "editor"):
+        status, report, summary, values, disabled, token, *_ = \
+            upload.handle_upload(urls, list(files))
+        assert not disabled and token, status
+        result, *_ = upload.handle_commit(1, token, 0)
+    assert "SSDA903 extract (8 files, 2021-22)" in str(result)
+    assert Warehouse(config).summary("CLA_NUMBER", "2022-03")["value"] == \
+        Warehouse(config).reconciliation("CLA_NUMBER").set_index("year").loc["2021-22",
+                                                                                "computed"]
