@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines.core.areas import area_name
 from pipelines.core.catalogue import load_catalogue
 from pipelines.sources.published import REFERENCE
 from pipelines.core.periods import financial_year_start, month_end
@@ -218,9 +219,17 @@ def format_report(checked, results, *, dry_run=False, as_json=False):
             lines.append(f"  {n['new']} new, {n['revised']} revised, {n['unchanged']} unchanged "
                          f"values {verb} loaded.")
             if c.plan is not None and len(c.plan.revised):
+                where = {(s.indicator_code, s.area_code, s.period_label, s.breakdown):
+                         (s.source_row, s.source_column) for s in c.frame.itertuples()}
                 for r in c.plan.revised.head(10).itertuples():
-                    lines.append(f"    revised {r.indicator_code} {r.area_code} "
-                                 f"{r.period_label} {r.breakdown}: {r.old_value} -> {r.value}")
+                    src = where.get((r.indicator_code, r.area_code, r.period_label, r.breakdown))
+                    at = f", row {src[0]}, column {src[1]}" if src else ""
+                    lines.append(f"    revised {r.indicator_code} {area_name(r.area_code)} ({r.area_code}) "
+                                 f"{r.period_label}{' ' + r.breakdown if r.breakdown else ''}{at}: "
+                                 f"{r.old_value:g} -> {r.value:g} (the earlier figure is kept as a revision)"
+                                 if r.old_value == r.old_value and r.value == r.value else
+                                 f"    revised {r.indicator_code} {r.area_code} {r.period_label}{at}: "
+                                 f"{r.old_value} -> {r.value}")
                 if len(c.plan.revised) > 10:
                     lines.append(f"    ... and {len(c.plan.revised) - 10} more revised values")
         if f["message"]:

@@ -15,7 +15,7 @@ from pipelines.core.areas import all_las
 from pipelines.core.neighbours import neighbours_of
 from pipelines.store import benchmark as bm
 from pipelines.store.queries import Warehouse
-from pipelines.uploads import check_files, commit_checked
+from pipelines.uploads import check_files, commit_checked, format_report
 from present.benchmark import rank_sentence
 
 from tests.published.conftest import PUBLISHED, WOLVES, csv_rows, write_config
@@ -195,6 +195,9 @@ def test_revised_published_figures_are_kept_as_revisions(tmp_path):
     revised = ("\ufeff" + "\n".join(lines) + "\n").encode()
     checked = check_files([("la_cla_swcount_revised.csv", revised)], config=config)
     assert not checked[0].errors and checked[0].plan.counts["revised"] == 1
+    report = format_report(checked, [], dry_run=True)
+    assert (f"revised SW_3PLUS_PCT Wolverhampton (E08000031) 2023-24, row {i + 1}, column "
+            f"percentage: {first} -> {int(first) + 3}") in report
     commit_checked(checked, config=config)
     w = Warehouse(config)
     rev = w.revisions("SW_3PLUS_PCT", "2025-03")
