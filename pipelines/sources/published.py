@@ -161,8 +161,11 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
     body = raw[data_cols]
     filled = body.notna()
     blank = ~filled.any(axis=1)
-    # A whole EES file fills its last column on every row (suppressed figures are symbols).
+    # A whole EES file fills its last column on every row (suppressed figures are symbols), so
+    # a row without it was cut short; unless many rows lack it (a column that may be blank).
     short = filled.any(axis=1) & ~filled[data_cols[-1]]
+    if short.sum() > max(5, 0.05 * (~blank).sum()):
+        short[:] = False
     for i in raw.index[short][:20]:
         n = int(filled.loc[i].to_numpy().nonzero()[0].max()) + 1
         out.error(int(raw.at[i, ROW]), data_cols[-1], None,
