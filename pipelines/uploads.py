@@ -109,7 +109,8 @@ def _check_file(file_name, data, *, config, kind, sheet, today, catalogue, store
         if not any(p.severity == "error" for p in problems):
             months = _adoption_months(children, stored)
             thresholds = adoption.catalogue_thresholds(catalogue)
-            frame = adoption.monthly_indicators(children, config.code, months, thresholds)
+            frame = adoption.monthly_indicators(children, config.code, months, thresholds,
+                                               adoption.computed_codes(catalogue))
         cf = CheckedFile(file_name, data, "adoption", frame, list(problems),
                          rows_read=len(raw), children=children, sha256=sha)
     else:

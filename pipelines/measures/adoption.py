@@ -90,8 +90,6 @@ COLUMN_SYNONYMS: dict[str, str] = {
 REQUIRED_COLUMNS = [c for c in ADOPTION_COLUMNS if c != "date_of_birth"]
 
 DEFAULT_THRESHOLDS = {"A1": 426, "A10": 426, "A2": 121}
-# The catalogue indicator whose target is each measure's threshold.
-THRESHOLD_CODES = {"A1": "A1_DAYS_3YR", "A10": "A10_DAYS_3YR", "A2": "A2_DAYS_3YR"}
 
 _DATE_FORMATS = [
     "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d",
@@ -452,27 +450,46 @@ CANONICAL_COLUMNS = COLUMNS  # the canonical frame's columns (pipelines.core.can
 
 _NO_CHILDREN = "no children adopted in the period"
 
-# indicator code -> (measure, window, figure)
-_INDICATORS = [
-    ("A1_DAYS_3YR", "A1", "three_year", "days"),
-    ("A1_DAYS_1YR", "A1", "year_to_date", "days"),
-    ("A1_WITHIN_PCT", "A1", "year_to_date", "pct"),
-    ("A2_DAYS_3YR", "A2", "three_year", "days"),
-    ("A2_DAYS_1YR", "A2", "year_to_date", "days"),
-    ("A10_DAYS_3YR", "A10", "three_year", "days"),
-    ("A10_DAYS_1YR", "A10", "year_to_date", "days"),
-]
+# How each figure is made: indicator code -> (measure, window, figure). Which of them are
+# loaded is the catalogue's to say (`computed: adoption`); see `monthly_indicators`.
+RECIPES = {
+    "A1_DAYS_3YR": ("A1", "three_year", "days"),
+    "A1_DAYS_1YR": ("A1", "year_to_date", "days"),
+    "A1_WITHIN_PCT": ("A1", "year_to_date", "pct"),
+    "A2_DAYS_3YR": ("A2", "three_year", "days"),
+    "A2_DAYS_1YR": ("A2", "year_to_date", "days"),
+    "A10_DAYS_3YR": ("A10", "three_year", "days"),
+    "A10_DAYS_1YR": ("A10", "year_to_date", "days"),
+    "ADOPTIONS_NUMBER": ("A1", "year_to_date", "count"),  # orders so far this year
+}
+# The catalogue indicator whose target is each measure's threshold: its three-year average.
+THRESHOLD_CODES = {m: c for c, (m, w, f) in RECIPES.items() if w == "three_year" and f == "days"}
+# (code, measure, window, figure) of the averages and percentages, as other feeds read them.
+_INDICATORS = [(c, *r) for c, r in RECIPES.items() if r[2] != "count"]
+
+
+def computed_codes(catalogue) -> list[str]:
+    """The catalogue's indicators computed from adoption records (each must have a recipe)."""
+    codes = [i.code for i in catalogue if i.computed == "adoption"]
+    unknown = [c for c in codes if c not in RECIPES]
+    if unknown:
+        raise ValueError(f"the catalogue marks {', '.join(unknown)} as computed from adoption "
+                         f"records, but there is no recipe for them here (known: {', '.join(RECIPES)})")
+    return codes
 
 
 def monthly_indicators(children: pd.DataFrame, area_code: str, months,
-                       thresholds=None) -> pd.DataFrame:
+                       thresholds=None, codes=None) -> pd.DataFrame:
     """Canonical long rows for the adoption indicators, one set per month end.
+
+    `codes`: the indicators to make (``computed_codes(catalogue)``; default every recipe).
 
     The single-year (_1YR) and % within figures are the financial year to date, as the report's
     "Single year performance (2017-18 as at 31 May)". `thresholds`: see `thresholds_for`
     (each month uses its own financial year's threshold).
     """
     df = children if "a1_days" in children.columns else child_days(children)
+    recipes = list(RECIPES) if codes is None else list(codes)
     rows = []
     for m in months:
         as_at = _to_date(m)
@@ -481,8 +498,14 @@ def monthly_indicators(children: pd.DataFrame, area_code: str, months,
                 "period_end": pd.Timestamp(as_at), "period_label": as_at.strftime("%b %Y"),
                 "period_type": "month", "breakdown": "", "status": "final",
                 "source_row": pd.NA, "source_column": ""}
-        for code, measure, window, figure in _INDICATORS:
+        for code in recipes:
+            measure, window, figure = RECIPES[code]
             w = card[measure][window]
+            if figure == "count":  # zero adoptions so far this year is a true zero
+                rows.append({**base, "indicator_code": code, "value": float(w["n"]),
+                             "numerator": math.nan, "denominator": math.nan,
+                             "missing_reason": pd.NA})
+                continue
             if w["n"] == 0:
                 value, num, reason = math.nan, math.nan, _NO_CHILDREN
             elif figure == "days":
@@ -491,10 +514,6 @@ def monthly_indicators(children: pd.DataFrame, area_code: str, months,
                 value, num, reason = w["pct_within"], float(w["n_within"]), pd.NA
             rows.append({**base, "indicator_code": code, "value": value, "numerator": num,
                          "denominator": float(w["n"]), "missing_reason": reason})
-        # A count of orders: zero adoptions so far this year is a true zero.
-        rows.append({**base, "indicator_code": "ADOPTIONS_NUMBER",
-                     "value": float(card["A1"]["year_to_date"]["n"]), "numerator": math.nan,
-                     "denominator": math.nan, "missing_reason": pd.NA})
     out = pd.DataFrame(rows, columns=CANONICAL_COLUMNS)
     for c in ["indicator_code", "area_code", "period_label", "period_type", "breakdown",
               "status", "source_column"]:

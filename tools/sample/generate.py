@@ -23,6 +23,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
 
+from pipelines.core.areas import ENGLAND
+from pipelines.core.catalogue import load_catalogue
+from pipelines.core.periods import financial_year_code, year_label
+
 SEED = 2018
 AUTHORITY_NAME = "Sample Borough"
 AUTHORITY_CODE = "E99999901"
@@ -47,17 +51,6 @@ PLACEMENT_TYPES = (
 )
 OFSTED_RATINGS = ("outstanding", "good", "requires_improvement", "inadequate")
 COMPARATOR_AREAS = ("West Midlands", "Statistical neighbours", "England")
-# Adoption scorecard measures are computed from adoption_records.csv, not keyed monthly.
-ADOPTION_CODES = (
-    "ADOPTIONS_NUMBER",
-    "A1_DAYS_3YR",
-    "A1_DAYS_1YR",
-    "A1_WITHIN_PCT",
-    "A2_DAYS_3YR",
-    "A2_DAYS_1YR",
-    "A10_DAYS_3YR",
-    "A10_DAYS_1YR",
-)
 A1_THRESHOLD = 426
 MISSING_MONTHS = {  # genuinely not reported: the value stays blank, never zero
     ("DENTAL_CHECKS_PCT", "2020-05"),  # dental practices closed in the first lockdown
@@ -66,73 +59,20 @@ MISSING_MONTHS = {  # genuinely not reported: the value stays blank, never zero
 }
 
 
-@dataclass(frozen=True)
-class Spec:
-    """What the generator needs to know about one indicator (mirrors indicators.md)."""
-
-    code: str
-    title: str
-    unit: str  # count, rate, percent, days, score
-    freq: str  # M or A
-    comparators: tuple[str, ...] = ()
-    breakdowns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+# What each indicator is (code, title, unit, frequency, breakdowns, which are computed from the
+# adoption records) comes from the catalogue; this module only knows how to make its figures.
+CATALOGUE = load_catalogue()
 
 
-_WSE = ("WM", "SN", "ENG")
-SPECS: tuple[Spec, ...] = (
-    Spec("POP_0_17", "Children aged 0-17 living in the area (ONS mid-year estimate)", "count", "A"),
-    Spec("CLA_NUMBER", "Looked-after children at month end", "count", "M"),
-    Spec("CLA_RATE", "Looked-after children per 10,000 children aged 0-17", "rate", "M", _WSE),
-    Spec("CLA_STARTS_RATE", "Children who started to be looked after in the last 12 months, per 10,000", "rate", "M", _WSE),
-    Spec("CLA_ENDS_RATE", "Children who ceased to be looked after in the last 12 months, per 10,000", "rate", "M", _WSE),
-    Spec("CLA_FEMALE_PCT", "% of looked-after children who are female", "percent", "M"),
-    Spec("CLA_BME_PCT", "% of looked-after children from black and minority ethnic backgrounds", "percent", "M"),
-    Spec("PLACED_20_MILES_PCT", "% placed more than 20 miles from home", "percent", "M"),
-    Spec("PLACED_INHOUSE_FOSTER_PCT", "% placed with the council's own (in-house) foster carers", "percent", "M"),
-    Spec("FOSTERED_INHOUSE_PCT", "% of fostered children placed with the council's own foster carers", "percent", "M"),
-    Spec("PLACEMENT_TYPE", "Looked-after children by placement type", "count", "M", (),
-         (("placement_type", PLACEMENT_TYPES),)),
-    Spec("STABILITY_FEWER_3_PCT", "% with fewer than 3 placements in the last 12 months", "percent", "M", _WSE),
-    Spec("STABILITY_LONG_TERM_PCT", "% of under-16s looked after 2.5 years or more in the same placement 2 years or more, or placed for adoption", "percent", "M", _WSE),
-    Spec("KNOWN_30_DAYS_PCT", "% known to children's services in the 30 days before becoming looked after", "percent", "M"),
-    Spec("ASYLUM_PCT", "% of looked-after children who are asylum seekers", "percent", "M"),
-    Spec("UASC_NUMBER", "Unaccompanied asylum-seeking children looked after", "count", "M"),
-    Spec("HOMES_GOOD_OUTSTANDING_PCT", "% of children in children's homes whose home is rated good or outstanding by Ofsted", "percent", "M", (),
-         (("ofsted_rating", OFSTED_RATINGS),)),
-    Spec("ASSESSMENTS_UP_TO_DATE_PCT", "% with an assessment authorised in the last six months", "percent", "M"),
-    Spec("REVIEWS_ON_TIME_PCT", "% whose reviews are up to date", "percent", "M"),
-    Spec("REVIEW_PARTICIPATION_PCT", "% of reviews since 1 April where the child attended or contributed", "percent", "M"),
-    Spec("SW_OVER_20_CASES", "Social workers holding more than 20 cases", "count", "M"),
-    Spec("SW_3PLUS_PCT", "% of looked-after children who had 3 or more social workers in the last 12 months", "percent", "M"),
-    Spec("PEP_Y1_11_PCT", "% of eligible children in Years 1-11 with an up-to-date Personal Education Plan", "percent", "M"),
-    Spec("PEP_Y12_13_PCT", "% of young people in Years 12-13 with an up-to-date PEP", "percent", "M"),
-    Spec("KS2_RWM_PCT", "% reaching the expected standard in reading, writing and maths at KS2", "percent", "A", _WSE),
-    Spec("KS2_READING_PCT", "% reaching the expected standard in reading at KS2", "percent", "A", _WSE),
-    Spec("KS2_WRITING_PCT", "% reaching the expected standard in writing at KS2", "percent", "A", _WSE),
-    Spec("KS2_MATHS_PCT", "% reaching the expected standard in maths at KS2", "percent", "A", _WSE),
-    Spec("KS4_ENG_MATHS_PCT", "% achieving a good pass in English and maths at KS4", "percent", "A", _WSE),
-    Spec("KS4_ATTAINMENT8", "Average Attainment 8 score", "score", "A", _WSE),
-    Spec("KS4_PROGRESS8", "Average Progress 8 score", "score", "A", _WSE),
-    Spec("ABSENCE_OVERALL_PCT", "Overall absence, children looked after 12 months or more", "percent", "A", _WSE),
-    Spec("ABSENCE_UNAUTHORISED_PCT", "Unauthorised absence", "percent", "A", _WSE),
-    Spec("ABSENCE_PERSISTENT_PCT", "Persistent absence", "percent", "A", _WSE),
-    Spec("HEALTH_CHECKS_PCT", "% with an up-to-date health assessment", "percent", "M", _WSE,
-         (("check_type", ("initial", "review")), ("placed", ("inside_area", "outside_area")))),
-    Spec("DENTAL_CHECKS_PCT", "% with an up-to-date dental check", "percent", "M", _WSE,
-         (("placed", ("inside_area", "outside_area")),)),
-    Spec("ADOPTIONS_NUMBER", "Children adopted in the financial year (to date)", "count", "M"),
-    Spec("A1_DAYS_3YR", "A1: average days from entering care to moving in with the adoptive family, 3-year average", "days", "M", ("ENG",)),
-    Spec("A1_DAYS_1YR", "A1 for a single year", "days", "M", ("ENG",)),
-    Spec("A1_WITHIN_PCT", "% of adopted children within the A1 threshold", "percent", "M"),
-    Spec("A2_DAYS_3YR", "A2: average days from court authority to place to the match, 3-year average", "days", "M", ("ENG",)),
-    Spec("A2_DAYS_1YR", "A2 for a single year", "days", "M", ("ENG",)),
-    Spec("A10_DAYS_3YR", "A10: as A1, but for adoptions by the child's foster carers the clock stops when the child moved in with them, 3-year average", "days", "M", ("ENG",)),
-    Spec("A10_DAYS_1YR", "A10 for a single year", "days", "M", ("ENG",)),
-    Spec("CL_EET_PCT", "% of care leavers aged 17-21 in education, employment or training", "percent", "M", _WSE),
-    Spec("CL_SUITABLE_ACCOM_PCT", "% of care leavers in suitable accommodation", "percent", "M", _WSE),
-    Spec("CL_NALM_PCT", "% of care leavers not available for the labour market", "percent", "M"),
-)
-SPEC_BY_CODE = {s.code: s for s in SPECS}
+def _made(monthly: "_Monthly", ind) -> bool:
+    """Monthly figures the generator makes and the catalogue does not compute from records."""
+    return ind.frequency == "M" and not ind.computed and (ind.code, "", "") in monthly.obs
+
+
+def _breakdown_keys(monthly: "_Monthly", ind) -> list[tuple[str, str]]:
+    """The total, then each breakdown value of the catalogue's that the generator makes."""
+    return [("", "")] + [(dim, v) for dim, vals in ind.breakdowns.items() for v in vals
+                         if (ind.code, dim, v) in monthly.obs]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -157,7 +97,7 @@ def _fy_start(ym: tuple[int, int]) -> int:
 
 
 def _fy_label(start: int) -> str:
-    return f"{start}-{(start + 1) % 100:02d}"
+    return year_label(start, "financial")
 
 
 def _tenths_text(frac: Fraction) -> str:
@@ -559,7 +499,7 @@ def _build_comparators(rng: random.Random, monthly: _Monthly,
         vals = monthly.obs[(code, "", "")]
         for y in range(FIRST_FY, LAST_FY + 1):
             _, num, den = vals[march[(y + 1, 3)]]
-            scale = 10000 if SPEC_BY_CODE[code].unit == "rate" else 100
+            scale = 10000 if CATALOGUE.get(code).unit == "rate" else 100
             out[(code, _fy_label(y), AUTHORITY_NAME)] = str(_whole(Fraction(scale * num, den)))
     for y in range(FIRST_FY, LAST_FY + 1):
         for span, suffix in ((1, "1YR"), (3, "3YR")):
@@ -648,43 +588,43 @@ def _output_months(monthly: _Monthly) -> list[tuple[int, tuple[int, int]]]:
 def _long_text(monthly: _Monthly) -> str:
     current_fy = _fy_start(LAST_MONTH)
     rows = []
-    for spec in SPECS:
-        if spec.freq != "M" or spec.code in ADOPTION_CODES:
+    for ind in CATALOGUE:
+        if not _made(monthly, ind):
             continue
-        keys = [("", "")] + [(dim, v) for dim, vals in spec.breakdowns for v in vals]
+        keys = _breakdown_keys(monthly, ind)
         for t, ym in _output_months(monthly):
             status = "provisional" if _fy_start(ym) == current_fy else "final"
             for dim, key in keys:
-                value, num, den = monthly.obs[(spec.code, dim, key)][t]
+                value, num, den = monthly.obs[(ind.code, dim, key)][t]
                 dims = [key if d == dim else "" for d in BREAKDOWN_DIMS]
-                rows.append([spec.code, _label(ym), *dims, value, num, den, status])
+                rows.append([ind.code, _label(ym), *dims, value, num, den, status])
     return _csv_text(LONG_COLUMNS, rows)
 
 
-def _wide_text(monthly: _Monthly, titles: dict[str, str]) -> str:
+def _wide_text(monthly: _Monthly) -> str:
     last6 = _output_months(monthly)[-6:]
     header = ["Indicator Code", "Indicator"] + [date(y, m, 1).strftime("%b-%y") for _, (y, m) in last6]
     rows = []
-    for spec in SPECS:
-        if spec.freq != "M" or spec.code in ADOPTION_CODES:
+    for ind in CATALOGUE:
+        if not _made(monthly, ind):
             continue
-        vals = monthly.obs[(spec.code, "", "")]
-        rows.append([spec.code, titles.get(spec.code, spec.title)] + [vals[t][0] for t, _ in last6])
+        vals = monthly.obs[(ind.code, "", "")]
+        rows.append([ind.code, ind.title] + [vals[t][0] for t, _ in last6])
     return _csv_text(header, rows)
 
 
 def _handkeyed_text(comp: dict[tuple[str, str, str], str]) -> str:
     areas = (AUTHORITY_NAME, *COMPARATOR_AREAS)
     rows = []
-    for spec in SPECS:
-        if spec.freq == "A":
-            years = [str(y) for y in (POP_YEARS if spec.code == "POP_0_17" else ACADEMIC_YEARS)]
+    for ind in CATALOGUE:
+        if ind.frequency == "A":
+            years = [str(y) for y in (POP_YEARS if ind.code == "POP_0_17" else ACADEMIC_YEARS)]
         else:
             years = [_fy_label(y) for y in range(FIRST_FY, LAST_FY + 1)]
         for y in years:
             for area in areas:
-                if (spec.code, y, area) in comp:
-                    rows.append([spec.code, y, area, comp[(spec.code, y, area)]])
+                if (ind.code, y, area) in comp:
+                    rows.append([ind.code, y, area, comp[(ind.code, y, area)]])
     for code in _FY_ANNUAL:  # annual-only published measures (no monthly spec)
         for y in (_fy_label(y) for y in range(FIRST_FY, LAST_FY + 1)):
             for area in areas:
@@ -706,31 +646,15 @@ def _ees_text(comp: dict[tuple[str, str, str], str]) -> str:
         for level, area, region in (("National", "England", ("", "")),
                                     ("Regional", "West Midlands", ("E12000005", "West Midlands"))):
             vals = [_EES_SYMBOLS.get((c, y, area)) or comp[(c, _fy_label(y), area)] for c in EES_CODES]
-            rows.append([f"{y}{(y + 1) % 100:02d}", "Financial year", level, "E92000001", "England",
+            rows.append([financial_year_code(y), "Financial year", level, ENGLAND, "England",
                          *region, "", "", "", *vals])
     return _csv_text(header, rows)
 
 
 def _template_specs(catalogue: Any) -> list[tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]]]:
-    """(code, title, breakdowns) of every monthly indicator, from a catalogue or SPECS."""
-    if catalogue is None:
-        return [(s.code, s.title, s.breakdowns) for s in SPECS if s.freq == "M"]
-    items = catalogue.values() if isinstance(catalogue, dict) else getattr(catalogue, "indicators", catalogue)
-    if isinstance(items, dict):
-        items = items.values()
-    out = []
-    for ind in items:
-        freq = str(getattr(ind, "frequency", getattr(ind, "freq", "M")))
-        if freq.upper()[:1] != "M":
-            continue
-        raw = getattr(ind, "breakdowns", None) or {}
-        if isinstance(raw, dict):
-            bds = tuple((str(k), tuple(str(v) for v in vs)) for k, vs in raw.items())
-        else:  # a list of objects with .dimension/.name and .values
-            bds = tuple((str(getattr(b, "dimension", getattr(b, "name", ""))), tuple(map(str, b.values)))
-                        for b in raw)
-        out.append((str(ind.code), str(getattr(ind, "title", ind.code)), bds))
-    return out
+    """(code, title, breakdowns) of every monthly indicator of the catalogue."""
+    return [(ind.code, ind.title, tuple((d, tuple(v)) for d, v in ind.breakdowns.items()))
+            for ind in (catalogue or CATALOGUE) if ind.frequency == "M"]
 
 
 def make_template(catalogue: Any, month: str | date) -> str:
@@ -773,20 +697,8 @@ double as examples of the layouts `lacdash ingest` reads. Latest month: October 
 """
 
 
-def _catalogue() -> Any:
-    """The project's indicator catalogue, or None where it is not installed (titles then come
-    from SPECS). A broken catalogue raises: the sample must not silently change."""
-    try:
-        from pipelines.core.catalogue import load_catalogue  # here: the generator runs without the package too
-    except ImportError:
-        return None
-    return load_catalogue()
-
-
 def sample_texts() -> dict[str, str]:
     """File name -> exact text of every sample file."""
-    catalogue = _catalogue()
-    titles = {i.code: i.title for i in catalogue} if catalogue is not None else {}
     rng = random.Random(SEED)
     monthly = _build_monthly(rng)
     kids = _adoption_children(rng)
@@ -795,12 +707,12 @@ def sample_texts() -> dict[str, str]:
     next_month = f"{y + (m == 12):04d}-{m % 12 + 1:02d}"
     return {
         "local_monthly_long.csv": _long_text(monthly),
-        "local_latest_month_wide.csv": _wide_text(monthly, titles),
+        "local_latest_month_wide.csv": _wide_text(monthly),
         "comparators_handkeyed.csv": _handkeyed_text(comp),
         "comparators_ees.csv": _ees_text(comp),
         "all_children_synthetic.csv": _all_children_text(),
         "adoption_records.csv": _csv_text(ADOPTION_COLUMNS, _adoption_rows(kids)),
-        "template_monthly_extract.csv": make_template(catalogue, next_month),
+        "template_monthly_extract.csv": make_template(CATALOGUE, next_month),
         "README.md": README,
     }
 
