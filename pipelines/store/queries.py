@@ -7,6 +7,7 @@ month was revised, `first_reported` says what the board was first told.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -45,6 +46,37 @@ def _str(v):
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+def cache_size(obj) -> int:
+    """About how many bytes `obj` holds: frames by pandas' own count, containers and objects
+    (page layouts are trees of components with a `__dict__`) by walking them, each object
+    once. Enough to bound a cache by memory, not an exact figure."""
+    seen: set[int] = set()
+    total = 0
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        if isinstance(o, pd.DataFrame):
+            total += int(o.memory_usage(deep=True).sum())
+            continue
+        if isinstance(o, (pd.Series, pd.Index)):
+            total += int(o.memory_usage(deep=True))
+            continue
+        total += sys.getsizeof(o, 64)
+        if isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+        elif isinstance(o, (list, tuple, set, frozenset)):
+            stack.extend(o)
+        elif not isinstance(o, (str, bytes, int, float, bool, type(None), date, type)):
+            d = getattr(o, "__dict__", None)
+            if isinstance(d, dict):
+                stack.append(d)
+    return total
+
+
 class Warehouse:
     """Read-only access for one configured authority."""
 
@@ -54,9 +86,13 @@ class Warehouse:
         self.conn = ReadConnection(config.warehouse_path)
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict = OrderedDict()
+        self._cache_sizes: dict = {}
+        self._cache_bytes = 0
+        self._cache_version = None
 
     # -------------------------------------------------------------- basics
     CACHE_ITEMS = 512
+    CACHE_BYTES = 150 * 1024 * 1024  # about; measured by cache_size() (issue 14 item 8)
 
     def version(self):
         """The warehouse file's version (None when there is no file): see ReadConnection."""
@@ -75,11 +111,10 @@ class Warehouse:
                 self._cache.move_to_end(k)
                 return self._cache[k]
         val = build()
+        size = cache_size(val)
         with self._cache_lock:
-            self._cache[k] = val
-            while len(self._cache) > self.CACHE_ITEMS:
-                self._cache.popitem(last=False)
-        return val
+            if self._cache_version is not None and version[1] < self._cache_version[1]:
+                return val
 
     def df(self, sql, params=None) -> pd.DataFrame:
         return self.conn.df(sql, params)
