@@ -11,7 +11,6 @@ they do not import it); tests build one with `IndicatorSummary.from_store`. "Imp
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from components.formatting import (
@@ -21,6 +20,7 @@ from components.formatting import (
     month_label,
 )
 from components.names import COMPARATORS, RAG_STYLES, SENTENCE_ORDER, comparator_name
+from pipelines.core.catalogue import round_half_up
 
 COMPARATOR_ORDER = SENTENCE_ORDER
 COMPARATOR_LABELS = {key: comparator_name(key, in_sentence=True) for key in COMPARATORS}
@@ -33,8 +33,7 @@ NO_RAG = {"word": "No target", "symbol": "–"}
 
 def _rounded(indicator, value: float) -> float:
     """The value as displayed: half up (60.5% reads 61%), as the catalogue rounds."""
-    decimals = int(getattr(indicator, "decimals", 0) or 0)
-    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return float(round_half_up(value, int(getattr(indicator, "decimals", 0) or 0)))
 
 
 def movement(indicator, old: Any, new: Any) -> str | None:

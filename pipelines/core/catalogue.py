@@ -63,8 +63,9 @@ def _missing(value: Any) -> bool:
         return True  # pd.NA and non-numbers are "no figure", never zero
 
 
-def _round(value: float, decimals: int) -> Decimal:
-    # Half up, as people round by hand (60.5% -> 61%), not Python's banker's rounding.
+def round_half_up(value: float, decimals: int) -> Decimal:
+    """A figure as it is shown: half up, as people round by hand (60.5% -> 61%), not Python's
+    banker's rounding; no "-0". The one rounding rule (formatting, RAG, change words)."""
     d = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return d if d != 0 else abs(d)  # no "-0"
 
@@ -103,7 +104,7 @@ class Indicator:
         """'61%', '59,038', '615 days', '-1.16'; a missing value is 'no figure', never 0."""
         if _missing(value):
             return "no figure"
-        text = f"{_round(value, self.decimals):,.{self.decimals}f}"
+        text = f"{round_half_up(value, self.decimals):,.{self.decimals}f}"
         if self.unit == "percent":
             return f"{text}%"
         if self.unit == "days":
@@ -145,7 +146,7 @@ class Indicator:
 
         Compared at the displayed precision, so two figures that read the same are equal.
         """
-        v, r = _round(value, self.decimals), _round(reference, self.decimals)
+        v, r = round_half_up(value, self.decimals), round_half_up(reference, self.decimals)
         return v - r if self.polarity == "down" else r - v
 
     def rag(self, value: Any, england: Any = None, fy_label: str | None = None) -> str | None:

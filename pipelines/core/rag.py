@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Mapping
 
-from pipelines.core.catalogue import Catalogue
+from pipelines.core.catalogue import Catalogue, round_half_up
 from pipelines.core.periods import normalise_fy_label
 
 BASES = ("target", "england", "none")
@@ -68,7 +68,7 @@ def _missing(v: Any) -> bool:
 
 def _shown(value: float, decimals: int) -> Decimal:
     # Compared at the displayed precision (half up), so two figures that read the same are equal.
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return round_half_up(value, decimals)
 
 
 def rule_for(ind, override: Mapping[str, Any] | None = None) -> Rule:
