@@ -114,7 +114,23 @@ class Warehouse:
         size = cache_size(val)
         with self._cache_lock:
             if self._cache_version is not None and version[1] < self._cache_version[1]:
-                return val
+                return val  # built from a file already replaced: not worth keeping
+            if version != self._cache_version:
+                # A commit swapped the file: what was kept for older versions is never asked
+                # for again (keys start with the version), so let it go now.
+                for old in [key_ for key_ in self._cache if key_[0] != version]:
+                    self._cache.pop(old)
+                    self._cache_bytes -= self._cache_sizes.pop(old, 0)
+                self._cache_version = version
+            if k not in self._cache:
+                self._cache_bytes += size
+                self._cache_sizes[k] = size
+            self._cache[k] = val
+            while self._cache and (len(self._cache) > self.CACHE_ITEMS or
+                                   self._cache_bytes > self.CACHE_BYTES):
+                old, _ = self._cache.popitem(last=False)
+                self._cache_bytes -= self._cache_sizes.pop(old, 0)
+        return val
 
     def df(self, sql, params=None) -> pd.DataFrame:
         return self.conn.df(sql, params)
