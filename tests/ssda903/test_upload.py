@@ -74,6 +74,10 @@ def test_all_five_years_load_as_one_upload(wolves_config):
     ye = dict(_rows(db, "SELECT \"year\", value FROM ssda903_year_end WHERE indicator_code = "
                         "'CLA_NUMBER'"))
     assert ye["2018-19"] == 286
+    # DfE publishes the 3+ placements share: our year-end figure is its complement.
+    both = dict(_rows(db, "SELECT indicator_code, value FROM ssda903_year_end WHERE \"year\" = "
+                          "'2019-20' AND indicator_code LIKE 'STABILITY_%'"))
+    assert both["STABILITY_3PLUS_PCT"] == pytest.approx(100 - both["STABILITY_FEWER_3_PCT"])
     # No child id from the files reaches the warehouse.
     raw_ids = set(pd.read_csv(pd.io.common.BytesIO(files["2019-episodes.csv"]), dtype=str).CHILD)
     stored = {r[0] for r in _rows(db, "SELECT child FROM ssda903_quality")}

@@ -179,7 +179,11 @@ def year_end_figures(frame: pd.DataFrame) -> pd.DataFrame:
     march = f[(f["period_type"] == "month") & (f["period_end"].dt.month == 3)]
     march = march.assign(year=[f"{y - 1}-{y % 100:02d}" for y in march["period_end"].dt.year])
     years = f[f["period_type"] == "year"].assign(year=lambda x: x["period_label"])
-    out = pd.concat([march, years], ignore_index=True)
+    # DfE publishes the 3+ placements share; ours is its complement (fewer than 3).
+    three = march[march["indicator_code"] == "STABILITY_FEWER_3_PCT"]
+    three = three.assign(indicator_code="STABILITY_3PLUS_PCT", value=100 - three["value"],
+                         numerator=three["denominator"] - three["numerator"])
+    out = pd.concat([march, three, years], ignore_index=True)
     return out[["indicator_code", "year", "value", "numerator", "denominator"]] \
         .reset_index(drop=True)
 
