@@ -262,7 +262,16 @@ def _run(args, rng, base, server, db, codes, month, month_end, files, tmp) -> in
                 f = files["A" if rng.random() < 0.5 else "B"]
                 p = subprocess.Popen([LACDASH, "ingest", str(f), "--user", "bench", *cfg],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                time.sleep(rng.uniform(0.3, 3.0))
+                if kills_left % 2:
+                    # at a random moment of a typical ingest's run time
+                    typical = statistics.median(ingest_s) if ingest_s else 3.0
+                    time.sleep(rng.uniform(0.3, 1.1 * typical))
+                else:
+                    # as soon as the commit's temp copy exists (killed mid-commit)
+                    give_up = time.time() + 120
+                    while (p.poll() is None and time.time() < give_up and
+                           not list(db.parent.glob(f".{db.name}.*.tmp"))):
+                        time.sleep(0.005)
                 p.send_signal(signal.SIGKILL)
                 p.wait()
                 kills_left -= 1
