@@ -89,19 +89,22 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path):
     path = tmp_path / "bomb.xlsx"
     _zip_bomb(path, 150)
     assert path.stat().st_size < 5 * 1024 * 1024
+    # refused from the zip's declared sizes, before any XML is parsed (before: still parsing
+    # after a minute); the memory limit and timeout only guard the machine
     r = run_limited(f"""
-        import time
         from pathlib import Path
-        from pipelines.sources.readers import ReadError, read_table
-        t = time.monotonic()
+        from pipelines.sources import readers
+        def never(*a, **k):
+            raise AssertionError("openpyxl was asked to parse the bomb")
+        import openpyxl
+        openpyxl.load_workbook = never
         try:
-            read_table(Path({str(path)!r}).read_bytes(), "bomb.xlsx")
-        except ReadError as exc:
-            print(f"{{time.monotonic() - t:.1f}}|{{exc}}")
-        """, mem_mb=1024, timeout=60)
+            readers.read_table(Path({str(path)!r}).read_bytes(), "bomb.xlsx")
+        except readers.ReadError as exc:
+            print(exc)
+        """, mem_mb=1024, timeout=120)
     assert r.returncode == 0, r.stderr[-800:]
-    seconds, message = r.stdout.strip().split("|", 1)
-    assert float(seconds) < 5
+    message = r.stdout.strip()
     assert "bomb.xlsx unzips to 150 MB" in message and "at most 100 MB" in message
 
 
