@@ -253,6 +253,14 @@ def _build_monthly(rng: random.Random) -> _Monthly:
     put("UASC_NUMBER", [(str(min(a, round(a * extra.uniform(0.6, 0.85)))), None, None)
                         for a in asylum])
 
+    # Children missing from care in the last 12 months (issue 11), of the children looked
+    # after at any time in them (about 1.4 times the month-end number). A generator of its
+    # own, so adding this figure left every earlier figure of the sample unchanged.
+    gone = random.Random(SEED + 11)
+    in_year = [round(c * 1.4) for c in cla]
+    put("MISSING_12M_PCT", pct_obs([_part(d, gone.uniform(7.0, 9.5)) for d in in_year],
+                                   in_year))
+
     # Long-term stability: cohort of under-16s looked after 2.5 years or more.
     lt_den = [round(v) for v in _series(rng, n, 196, trend=2, sd=3, ar=0.9)]
     lt_p = _series(rng, n, 68.0, trend=0.3, sd=1.0)
@@ -461,6 +469,8 @@ _FY_ANNUAL: dict[str, tuple[tuple[float, float, float, float], float, float]] = 
     "STABILITY_3PLUS_PCT": ((10.0, 10.5, 10.0, 9.0), 0.0, 0.5),
     "NEW_PLACEMENTS_NUMBER": ((11500.0, 700.0, 90000.0, 640.0), 0.0, 40.0),
     "SCHOOL_MOVES_PCT": ((11.0, 11.5, 10.5, 9.5), -0.1, 0.6),
+    # SSDA903 OC2 (issue 11); last, so the random stream gives every earlier figure unchanged
+    "IMMUNISATIONS_PCT": ((86.0, 85.0, 84.5, 88.0), 0.1, 0.7),
 }
 # Sample Borough's own small cohorts (children looked after 12 months+ reaching each stage).
 _LA_ACADEMIC: dict[str, tuple[float, float]] = {  # (pct or score, yearly change)
