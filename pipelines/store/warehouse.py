@@ -474,6 +474,111 @@ def _archive(config_archive: Path, sha: str, data: bytes) -> Path:
     return target
 
 
+def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: str,
+               user: str | None = None, rows_read: int | None = None, rows_rejected: int = 0,
+               catalogue=None, config=None, children: pd.DataFrame | None = None,
+               tables: dict | None = None,
+               again: bool = False, _before_swap=None) -> CommitResult:
+    """The body of one upload, on an open write transaction (see `commit`, `commit_many`).
+    Raises _NothingToDo before writing anything when the file changes nothing."""
+    db = Path(db)
+    user = user or current_user()
+    sha = sha256_of(data)
+    f = _prepare(frame)
+    result = CommitResult(upload_id=None)
+    earlier = _find_upload(con, sha)
+    p = _plan_on(con, f)
+    if earlier is not None and not again:
+        result.already_loaded = earlier
+        p.already_loaded = earlier
+        result.message = already_loaded_message(file_name, p)
+        raise _NothingToDo(result)
+    result.counts = p.counts
+    if not p.changes_anything and children is None:
+        result.message = (f"{file_name}: all {len(p.unchanged)} values are already in the "
+                          "warehouse: nothing changed.")
+        raise _NothingToDo(result)
+    uid = con.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchall()[0][0]
+    ts = now()
+    if len(p.revised):
+        rev = p.revised
+        old = pd.DataFrame({
+            "indicator_code": rev.indicator_code, "area_code": rev.area_code,
+            "period_start": pd.to_datetime(rev.period_start).dt.date,
+            "period_end": pd.to_datetime(rev.period_end).dt.date,
+            "breakdown": rev.breakdown})
+        con.register("revised_keys", old)
+        con.execute(f"""
+            INSERT INTO revisions
+            SELECT o.indicator_code, o.area_code, o.period_start, o.period_end,
+                   o.period_label, o.period_type, o.breakdown, o.value, o.numerator,
+                   o.denominator, o.missing_reason, o.status, o.upload_id,
+                   {uid}, TIMESTAMP '{ts}'
+            FROM observations o SEMI JOIN revised_keys k
+              ON o.indicator_code = k.indicator_code AND o.area_code = k.area_code
+             AND o.period_start = k.period_start AND o.period_end = k.period_end
+             AND o.breakdown = k.breakdown""")
+        con.execute("""
+            DELETE FROM observations o USING revised_keys k
+            WHERE o.indicator_code = k.indicator_code AND o.area_code = k.area_code
+              AND o.period_start = k.period_start AND o.period_end = k.period_end
+              AND o.breakdown = k.breakdown""")
+        con.unregister("revised_keys")
+    changed = pd.concat([p.new[FRAME_COLS], p.revised[FRAME_COLS]], ignore_index=True)
+    if len(changed):
+        changed = changed.copy()
+        old_status = pd.concat([pd.Series([None] * len(p.new), dtype=object),
+                                p.revised["old_status"].astype(object)], ignore_index=True)
+        changed["status"] = changed["status"].where(changed["status"].notna(), old_status)
+        changed["status"] = changed["status"].where(changed["status"].notna(), "final")
+        changed["upload_id"] = uid
+        con.register("changed", changed)
+        con.execute("""
+            INSERT INTO observations
+            SELECT indicator_code, area_code, CAST(period_start AS DATE),
+                   CAST(period_end AS DATE), period_label, period_type, breakdown,
+                   value, numerator, denominator, missing_reason, status, upload_id
+            FROM changed""")
+        con.unregister("changed")
+    if children is not None:
+        kids = children.copy()
+        kids.insert(0, "upload_id", uid)
+        cols = [c[0] for c in con.execute("DESCRIBE adoption_children").fetchall()]
+        for c in cols:
+            if c not in kids:
+                kids[c] = None
+        con.register("kids", kids[cols])
+        con.execute("INSERT INTO adoption_children SELECT * FROM kids")
+        con.unregister("kids")
+    # Upload-owned side tables (e.g. an SSDA903 extract's data-quality report): name ->
+    # frame with the table's columns but upload_id.
+    for name, rows in (tables or {}).items():
+        cols = [c[0] for c in con.execute(f"DESCRIBE {name}").fetchall()]
+        side = rows.copy()
+        side.insert(0, "upload_id", uid)
+        con.register("side", side[cols])
+        con.execute(f"INSERT INTO {name} SELECT * FROM side")
+        con.unregister("side")
+    _add_loaded_areas(con)
+    con.execute(
+        "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'committed', NULL, NULL)",
+        [uid, file_name, sha, kind, user, ts,
+         rows_read if rows_read is not None else len(f), len(changed), rows_rejected,
+         len(p.new), len(p.revised), len(p.unchanged)])
+    log(con, user, "upload", f"upload {uid}: {file_name} ({len(p.new)} new, "
+                             f"{len(p.revised)} revised, {len(p.unchanged)} unchanged)")
+    if config is not None:
+        _archive(config.archive_dir, sha, data)
+    else:
+        _archive(db.parent / "archive", sha, data)
+    if _before_swap:
+        _before_swap()
+    result.upload_id = uid
+    result.message = (f"{file_name}: loaded as upload {uid}: {len(p.new)} new, "
+                      f"{len(p.revised)} revised, {len(p.unchanged)} unchanged values.")
+    return result
+
+
 def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: str,
            user: str | None = None, rows_read: int | None = None, rows_rejected: int = 0,
            catalogue=None, config=None, children: pd.DataFrame | None = None,
@@ -482,103 +587,29 @@ def commit(db: Path, frame: pd.DataFrame, *, data: bytes, file_name: str, kind: 
     """Load one validated upload atomically: all its values land, or none do. A file loaded
     before is not loaded twice unless `again` (then it is a new upload that revises the
     figures later uploads changed)."""
-    db = Path(db)
-    user = user or current_user()
-    sha = sha256_of(data)
-    f = _prepare(frame)
-    result = CommitResult(upload_id=None)
     with write_transaction(db, catalogue=catalogue, config=config) as con:
-        earlier = _find_upload(con, sha)
-        p = _plan_on(con, f)
-        if earlier is not None and not again:
-            result.already_loaded = earlier
-            p.already_loaded = earlier
-            result.message = already_loaded_message(file_name, p)
-            raise _NothingToDo(result)
-        result.counts = p.counts
-        if not p.changes_anything and children is None:
-            result.message = (f"{file_name}: all {len(p.unchanged)} values are already in the "
-                              "warehouse: nothing changed.")
-            raise _NothingToDo(result)
-        uid = con.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchall()[0][0]
-        ts = now()
-        if len(p.revised):
-            rev = p.revised
-            old = pd.DataFrame({
-                "indicator_code": rev.indicator_code, "area_code": rev.area_code,
-                "period_start": pd.to_datetime(rev.period_start).dt.date,
-                "period_end": pd.to_datetime(rev.period_end).dt.date,
-                "breakdown": rev.breakdown})
-            con.register("revised_keys", old)
-            con.execute(f"""
-                INSERT INTO revisions
-                SELECT o.indicator_code, o.area_code, o.period_start, o.period_end,
-                       o.period_label, o.period_type, o.breakdown, o.value, o.numerator,
-                       o.denominator, o.missing_reason, o.status, o.upload_id,
-                       {uid}, TIMESTAMP '{ts}'
-                FROM observations o SEMI JOIN revised_keys k
-                  ON o.indicator_code = k.indicator_code AND o.area_code = k.area_code
-                 AND o.period_start = k.period_start AND o.period_end = k.period_end
-                 AND o.breakdown = k.breakdown""")
-            con.execute("""
-                DELETE FROM observations o USING revised_keys k
-                WHERE o.indicator_code = k.indicator_code AND o.area_code = k.area_code
-                  AND o.period_start = k.period_start AND o.period_end = k.period_end
-                  AND o.breakdown = k.breakdown""")
-            con.unregister("revised_keys")
-        changed = pd.concat([p.new[FRAME_COLS], p.revised[FRAME_COLS]], ignore_index=True)
-        if len(changed):
-            changed = changed.copy()
-            old_status = pd.concat([pd.Series([None] * len(p.new), dtype=object),
-                                    p.revised["old_status"].astype(object)], ignore_index=True)
-            changed["status"] = changed["status"].where(changed["status"].notna(), old_status)
-            changed["status"] = changed["status"].where(changed["status"].notna(), "final")
-            changed["upload_id"] = uid
-            con.register("changed", changed)
-            con.execute("""
-                INSERT INTO observations
-                SELECT indicator_code, area_code, CAST(period_start AS DATE),
-                       CAST(period_end AS DATE), period_label, period_type, breakdown,
-                       value, numerator, denominator, missing_reason, status, upload_id
-                FROM changed""")
-            con.unregister("changed")
-        if children is not None:
-            kids = children.copy()
-            kids.insert(0, "upload_id", uid)
-            cols = [c[0] for c in con.execute("DESCRIBE adoption_children").fetchall()]
-            for c in cols:
-                if c not in kids:
-                    kids[c] = None
-            con.register("kids", kids[cols])
-            con.execute("INSERT INTO adoption_children SELECT * FROM kids")
-            con.unregister("kids")
-        # Upload-owned side tables (e.g. an SSDA903 extract's data-quality report): name ->
-        # frame with the table's columns but upload_id.
-        for name, rows in (tables or {}).items():
-            cols = [c[0] for c in con.execute(f"DESCRIBE {name}").fetchall()]
-            side = rows.copy()
-            side.insert(0, "upload_id", uid)
-            con.register("side", side[cols])
-            con.execute(f"INSERT INTO {name} SELECT * FROM side")
-            con.unregister("side")
-        _add_loaded_areas(con)
-        con.execute(
-            "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'committed', NULL, NULL)",
-            [uid, file_name, sha, kind, user, ts,
-             rows_read if rows_read is not None else len(f), len(changed), rows_rejected,
-             len(p.new), len(p.revised), len(p.unchanged)])
-        log(con, user, "upload", f"upload {uid}: {file_name} ({len(p.new)} new, "
-                                 f"{len(p.revised)} revised, {len(p.unchanged)} unchanged)")
-        if config is not None:
-            _archive(config.archive_dir, sha, data)
-        else:
-            _archive(db.parent / "archive", sha, data)
-        if _before_swap:
-            _before_swap()
-        result.upload_id = uid
-        result.message = (f"{file_name}: loaded as upload {uid}: {len(p.new)} new, "
-                          f"{len(p.revised)} revised, {len(p.unchanged)} unchanged values.")
-    return result
+        return _commit_on(con, db, frame, data=data, file_name=file_name, kind=kind, user=user,
+                          rows_read=rows_read, rows_rejected=rows_rejected, catalogue=catalogue,
+                          config=config, children=children, tables=tables, again=again,
+                          _before_swap=_before_swap)
+
+
+def commit_many(db: Path, uploads: list[dict], *, catalogue=None, config=None,
+                progress=None) -> list[CommitResult]:
+    """Several checked files in one transaction and one file swap (what `lacdash ingest
+    FILE...` loads at once): each is its own upload (id, log entry, archived file), and all
+    of them land or none do. A file with nothing to change is reported, not written (it is
+    found before anything of it is written). `uploads` are `commit`'s keyword arguments."""
+    results: list[CommitResult] = []
+    with write_transaction(db, catalogue=catalogue, config=config) as con:
+        for i, u in enumerate(uploads):
+            try:
+                results.append(_commit_on(con, db, catalogue=catalogue, config=config, **u))
+            except _NothingToDo as nothing:
+                results.append(nothing.result)
+            if progress:
+                progress(i + 1, len(uploads), f"committing {u['file_name']}")
+    return results
 
 
 def already_loaded_message(file_name: str, p: Plan, *, again_hint: str = "--again") -> str:

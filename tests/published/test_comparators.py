@@ -210,3 +210,13 @@ def test_with_only_published_files_the_trend_is_the_published_years(loaded):
     s = Warehouse(loaded).series("CL_EET_PCT")
     assert s.period_label.tolist() == ["2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
     assert s.value.iloc[-1] == 57
+
+
+def test_one_command_is_one_upload_per_file(loaded):
+    """All files land together (one transaction), each its own upload in the history."""
+    from tests.published.conftest import published_files
+    up = Warehouse(loaded).uploads()
+    loaded_names = {p.name for p in published_files()} - {
+        "sn_model_2025_wide.csv", "New_Statistical_Neighbour_Groupings_April_2021.csv"}
+    assert set(up.file_name) == loaded_names and len(up) == len(loaded_names)
+    assert sorted(up.upload_id) == list(range(1, len(loaded_names) + 1))
