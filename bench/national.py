@@ -27,7 +27,7 @@ from pipelines.core.areas import ENGLAND, all_las, load_areas
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import DEFAULT_CONFIG, Config, load_config
 from pipelines.core.periods import month as month_period
-from pipelines.core.periods import year_from
+from pipelines.core.periods import financial_year_start, year_from
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"
@@ -274,7 +274,7 @@ def build_national_warehouse(path: str | Path | None = None, *, years: int = 10,
         months.append(month_period(y, m))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     months = months[::-1]
-    fy_now = year_from(last.year if last.month >= 4 else last.year - 1, "financial")
+    fy_now = year_from(financial_year_start(last).year, "financial")
     month_lu = pd.DataFrame({
         "m": np.arange(len(months), dtype=np.int32),
         "period_start": [p.start for p in months], "period_end": [p.end for p in months],

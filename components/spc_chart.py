@@ -21,6 +21,7 @@ from components import theme
 from components.axis import axis_title as axis_title_for
 from components.axis import value_range
 from components.formatting import format_value, month_label
+from pipelines.core import periods
 
 ICON_DIR = Path(__file__).resolve().parents[1] / "assets" / "spc_icons"
 
@@ -143,7 +144,7 @@ def table_rows(indicator, view: dict) -> list[dict]:
 
 
 def _x(period: str) -> pd.Timestamp:
-    return pd.Timestamp(period + "-01") + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(periods.month_end(period))
 
 
 def _segments(xs, ys, groups):

@@ -220,7 +220,7 @@ def _spread(labels: list[dict], lo: float, hi: float, gap_fraction: float) -> li
 def _year_bands(x0: pd.Timestamp, x1: pd.Timestamp) -> tuple[list[dict], list[dict]]:
     """Light dividers at each 1 April with the financial year named above the plot."""
     shapes, notes = [], []
-    first = x0.year - (1 if x0.month < 4 else 0)
+    first = periods.financial_year_start(x0).year
     for year in range(first, x1.year + 1):
         start, end = pd.Timestamp(year, 4, 1), pd.Timestamp(year + 1, 3, 31)
         if end < x0 or start > x1:

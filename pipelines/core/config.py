@@ -18,8 +18,6 @@ from pipelines.core.rag import check_overrides, read_overrides
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "data" / "config.toml"
-ENGLAND = "E92000001"
-SN = "SN"  # pseudo-area: a hand-keyed statistical-neighbour average
 
 
 class ConfigError(Exception):
@@ -39,6 +37,7 @@ class Config:
     # code -> {target, amber_margin, compare_with} (None: the catalogue's); see core/rag.py
     targets: dict = field(default_factory=dict)
     auth: dict = field(default_factory=dict)
+    pack: dict = field(default_factory=dict)  # [pack]: the board pack (present/pack.py)
     neighbour_model: int = sn_models.DEFAULT_MODEL  # DfE model year the neighbours come from
     neighbours_source: str = "model"  # "model" (DfE's file) or "config" (typed by hand)
 
@@ -107,6 +106,7 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
         is_sample=bool(auth_tbl.get("sample", False)),
         targets=targets,
         auth=dict(raw.get("auth", {})),
+        pack=dict(raw.get("pack", {})),
         neighbour_model=int(model),
         neighbours_source="config" if "statistical_neighbours" in auth_tbl else "model",
     )

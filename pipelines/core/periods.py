@@ -84,6 +84,11 @@ def financial_year_start(d) -> date:
     return date(d.year if d.month >= 4 else d.year - 1, 4, 1)
 
 
+def financial_year_end(d) -> date:
+    """31 March ending the financial year containing ``d``."""
+    return date(financial_year_start(d).year + 1, 3, 31)
+
+
 def year_label(first: int, year_type: str = "financial") -> str:
     """The label of the year starting in calendar year ``first``: '2017-18' (financial),
     '2017/18' (academic) or '2017' (calendar)."""

@@ -9,6 +9,8 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines.core import periods
+
 PLACE_CODES = ({f"U{i}" for i in range(1, 7)} | {"A3", "A4", "A5", "A6", "P1", "P2", "P3",
                "H5", "K1", "K2", "K3", "R1", "R2", "R3", "R5", "S1", "T0", "T1", "T2", "T3",
                "T4", "Z1", "Z11", "Z12", "Z13", "Z14"})
@@ -38,11 +40,11 @@ TEMPORARY_PLACES = {"T0", "T1", "T2", "T3", "T4"}
 ADOPTION_PLACES = {"A3", "A4", "A5", "A6"}
 
 def year_end_on_or_after(d: date) -> date:
-    return date(d.year if d.month <= 3 else d.year + 1, 3, 31)
+    return periods.financial_year_end(d)
 
 
 def year_label(year_end: date) -> str:
-    return f"{year_end.year - 1}-{year_end.year % 100:02d}"
+    return periods.financial_year_label(year_end)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from pipelines.core.canonical import COLUMNS
-from pipelines.core.periods import financial_year_label, financial_year_start
+from pipelines.core.periods import financial_year_label, financial_year_start, month_label
 from pipelines.core.problems import Problem
 
 ADOPTION_COLUMNS = [
@@ -495,7 +495,7 @@ def monthly_indicators(children: pd.DataFrame, area_code: str, months,
         as_at = _to_date(m)
         card = scorecard(df, as_at, thresholds)
         base = {"area_code": area_code, "period_start": pd.Timestamp(as_at.replace(day=1)),
-                "period_end": pd.Timestamp(as_at), "period_label": as_at.strftime("%b %Y"),
+                "period_end": pd.Timestamp(as_at), "period_label": month_label(as_at),
                 "period_type": "month", "breakdown": "", "status": "final",
                 "source_row": pd.NA, "source_column": ""}
         for code in recipes:

@@ -18,7 +18,6 @@ written here: `pipelines.store.plan.import_items` adds a file with no errors in 
 """
 from __future__ import annotations
 
-import calendar
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines.core import periods
 from pipelines.sources.readers import ROW, ReadError, clean_header, read_table
 from pipelines.sources.validate import Problem, sort_problems
 
@@ -78,9 +78,7 @@ MATTER_STATUS_WORDS = {"open": ["open", "outstanding", "ongoing", "on going", "p
 KIND_WORDS = {"matter": ["matter", "outstanding matter", "schedule", "item"],
               "request": ["request", "board request", "requested", "new measure", "breakdown"]}
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
+_MONTHS = periods.MONTHS  # month names and abbreviations -> number
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
@@ -100,7 +98,7 @@ _KIND = _lookup(KIND_WORDS)
 
 
 def month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
+    return periods.month_end(date(y, m, 1))
 
 
 def parse_date(text, *, day_needed: bool = False) -> tuple[date | None, bool]:

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.core import neighbours as sn_models
-from pipelines.core.areas import area_name, resolve_area
-from pipelines.core.config import ENGLAND
+from pipelines.core.areas import ENGLAND, area_name, resolve_area
+from pipelines.core.canonical import COLUMNS
 from pipelines.core.periods import PeriodError, parse_period
 from pipelines.core.publications import Mapping
 from pipelines.sources.adoption_published import years_months_as_days
 from pipelines.sources.layouts.base import BLANK, header_map, parse_value
-from pipelines.sources.normalise import COLUMNS, empty_frame
+from pipelines.sources.normalise import empty_frame
 from pipelines.sources.readers import ROW
 from pipelines.sources.validate import Problem
 

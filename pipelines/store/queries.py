@@ -18,7 +18,8 @@ from pipelines.core.catalogue import load_catalogue
 from pipelines.core.areas import area_name
 from pipelines.core.areas import ENGLAND, SN
 from pipelines.core.config import Config
-from pipelines.core.periods import financial_year_label, month_end, month_label, parse_as_at
+from pipelines.core.periods import (financial_year_label, financial_year_start, month_end,
+                                     month_label, parse_as_at)
 from pipelines.core.rag import judge, rule_for
 from pipelines.store import benchmark
 from pipelines.store.warehouse import ReadConnection
@@ -331,7 +332,7 @@ class Warehouse:
         # Out-turn: the last financial year completed before this month (its published
         # figure where loaded, else the March value).
         if ind.frequency == "M":
-            march = date(as_at.year if as_at.month > 3 else as_at.year - 1, 3, 31)
+            march = date(financial_year_start(as_at).year, 3, 31)  # the last 31 March
             fy = financial_year_label(march)
             y = [r for r in yearly if r["period_label"] == fy and _num(r["value"]) is not None]
             m = [r for r in monthly if r["period_end"] == march]

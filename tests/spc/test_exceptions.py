@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.core.catalogue import load_catalogue
-from pipelines.core.config import ENGLAND, SN
+from pipelines.core.areas import ENGLAND, SN
 from pipelines.store import warehouse as wh
 from pipelines.store.queries import Warehouse
 from present.exceptions import exceptions, plain_text
