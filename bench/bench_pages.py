@@ -1,0 +1,142 @@
+"""Issue 15's table: pages drawn in headless Chromium against `lacdash serve` (one worker)
+on the sample warehouse, first view (a month no worker has drawn) and later views.
+
+    .venv/bin/python -m bench.bench_pages [--loads 3] [--month 2026-05]
+
+A probe installed before the page's scripts stamps the first frame painted once the page
+title and every figures table are on the page and no callback is pending (performance.now() counts from the start of
+navigation); it also counts the page-router requests each view sends (Dash's page router
+answers `_pages_content`), and the size of their answers. The worker's CPU time per view
+(from /proc) is printed beside the wall time, since a loaded machine inflates wall times.
+Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bench_dashboard import CHROMEDRIVER, CHROMIUM, LACDASH, _free_port, _wait_up, _workers
+from pipelines.core.config import PROJECT_ROOT
+
+PAGES = ("/?as_at={m}", "/placements?as_at={m}", "/indicator/REVIEWS_ON_TIME_PCT?as_at={m}")
+
+_PROBE = """
+window.__drawn = null; window.__routes = 0; window.__routeBytes = 0;
+(function () {
+  var f = window.fetch, pending = 0;
+  window.fetch = function (url, opts) {
+    var body = opts && typeof opts.body === 'string' ? opts.body : '';
+    var route = body.indexOf('_pages_content') >= 0;
+    if (route) { window.__routes++; }
+    pending++;
+    return f.apply(this, arguments).then(function (r) {
+      pending--;
+      if (route) { r.clone().text().then(function (t) { window.__routeBytes += t.length; }); }
+      return r;
+    }, function (e) { pending--; throw e; });
+  };
+  var armed = false;
+  function check() {
+    if (armed) return;
+    var loading = document.querySelectorAll('[data-dash-is-loading="true"]').length;
+    var title = document.getElementById('page-title');
+    // a figures table drawn from static HTML arrives with Dash's lazy Markdown chunk
+    var waiting = document.querySelectorAll('.table-wrap:empty').length;
+    if (title && loading === 0 && pending === 0 && waiting === 0) {
+      armed = true;
+      requestAnimationFrame(function () { setTimeout(function () {
+        window.__drawn = performance.now(); }, 0); });
+    }
+  }
+  new MutationObserver(check).observe(document, {subtree: true, childList: true,
+                                                 attributes: true});
+})();
+"""
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless", "--no-sandbox", "--disable-gpu",
+              "--disable-background-networking", "--window-size=1280,1024"):
+        opts.add_argument(a)
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _PROBE})
+    return d
+
+
+def _view(driver, url: str, worker: int) -> dict:
+    driver.get("about:blank")
+    cpu0, t0 = _cpu_s(worker), time.perf_counter()
+    driver.get(url)
+    while (drawn := driver.execute_script("return window.__drawn")) is None:
+        if time.perf_counter() - t0 > 90:
+            raise SystemExit(f"{url} not drawn after 90 s")
+        time.sleep(0.05)
+    time.sleep(0.3)  # let a late second router request show itself
+    routes, size = driver.execute_script("return [window.__routes, window.__routeBytes]")
+    return {"drawn": drawn / 1000, "cpu": _cpu_s(worker) - cpu0, "routes": routes, "kb": size / 1024}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--loads", type=int, default=3, help="later views of each page")
+    ap.add_argument("--month", default="2026-05")
+    ap.add_argument("--db", help="warehouse (default: a sample built in a temporary folder)")
+    args = ap.parse_args(argv)
+    tmp = tempfile.TemporaryDirectory(prefix="lacdash-pages-")
+    db = args.db or str(Path(tmp.name) / "sample.duckdb")
+    if not args.db:
+        subprocess.run([str(LACDASH), "sample", "--db", db], cwd=PROJECT_ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([str(LACDASH), "serve", "--workers", "1", "--port", str(port),
+                             "--db", db], cwd=PROJECT_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    try:
+        _wait_up(base + "/login", proc)
+        worker = _workers(proc.pid)[0]
+        driver = _driver()
+        try:
+            _view(driver, base + "/?as_at=2020-01", worker)  # scripts cached, month not this one
+            print("| page | first view drawn (worker CPU) | later views drawn p50, max "
+                  "(worker CPU p50) | router requests a view | router answer |")
+            print("|---|---|---|---|---|")
+            for page in PAGES:
+                url = base + page.format(m=args.month)
+                first = _view(driver, url, worker)
+                later = [_view(driver, url, worker) for _ in range(args.loads)]
+                d = [v["drawn"] for v in later]
+                print(f"| `{page.format(m=args.month)}` | {first['drawn']:.2f} s "
+                      f"({first['cpu']:.2f} s) | {statistics.median(d):.2f}, {max(d):.2f} s "
+                      f"({statistics.median(v['cpu'] for v in later):.2f} s) | "
+                      f"{first['routes']} | {first['kb']:.0f} KB |", flush=True)
+        finally:
+            driver.quit()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        tmp.cleanup()
+    print(f"load average now {os.getloadavg()[0]:.1f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
