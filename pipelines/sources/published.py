@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pipelines.core import neighbours as sn_models
@@ -187,19 +188,21 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
             out.error(None, cols["geographic_level"], lv, "National, Regional or Local authority",
                       f"skipped {n} rows at another geographic level", "warning")
     ok &= ~other
-    area_text = pd.Series(ENGLAND, index=raw.index, dtype="object")
-    area_col = pd.Series(cols["geographic_level"], index=raw.index, dtype="object")
+    area_arr = np.full(len(raw), ENGLAND, dtype=object)  # numpy: masked writes are cheap
+    col_arr = np.full(len(raw), cols["geographic_level"], dtype=object)
     for lv, keys in (("regional", ("region_code", "region_name")),
                      ("local authority", ("new_la_code", "old_la_code", "la_name"))):
-        sel = level == lv
+        sel = (level == lv).to_numpy(dtype=bool, na_value=False)
         if not sel.any():
             continue
         for k in reversed(keys):  # the first named key that is filled wins
             if k in cols:
-                v = raw[cols[k]]
-                take = sel & v.notna()
-                area_text[take] = _stripped(v[take])
-                area_col[take] = cols[k]
+                v = _stripped(raw[cols[k]]).to_numpy(dtype=object)
+                take = sel & pd.notna(v)
+                area_arr[take] = v[take]
+                col_arr[take] = cols[k]
+    area_text = pd.Series(area_arr, index=raw.index, dtype="object")
+    area_col = pd.Series(col_arr, index=raw.index, dtype="object")
     codes = {t: resolve_area(t) for t in area_text[ok].unique()}
     area = area_text.map(codes)
     bad_area = ok & area.isna()
