@@ -107,9 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="the board pack as at a month")
     p.add_argument("--as-at", help="YYYY-MM (default: the latest month)")
     p.add_argument("--format", choices=["docx", "pdf", "pptx", "xlsx"], default="docx")
-    p.add_argument("--mode", choices=["public", "private"], default="public")
+    p.add_argument("--mode", choices=["public", "private"], default=None,
+                   help="public (small numbers suppressed; the default) or private")
     p.add_argument("--spc-charts", action="store_true",
                    help="add each monthly indicator's SPC chart after its trend chart")
+    p.add_argument("--sections", type=_csv, metavar="SLUG,...",
+                   help="the sections to include, in this order (default: all)")
+    p.add_argument("--indicators", type=_csv, metavar="CODE,...",
+                   help="the indicators to include, in this order within their sections")
+    p.add_argument("--leave-out", type=_csv, metavar="CODE,...", help="indicators to leave out")
+    p.add_argument("--definitions", action=argparse.BooleanOptionalAction, default=None,
+                   help="the definitions appendix (default: included)")
+    p.add_argument("--orientation", choices=["portrait", "landscape"], default=None,
+                   help="A4 portrait (two charts across, the default) or landscape (three)")
+    p.add_argument("--adoption-charts", action=argparse.BooleanOptionalAction, default=True,
+                   help="the adoption page's child-level charts (default: included)")
+    p.add_argument("--save-pack", action="store_true",
+                   help="remember these choices (board-pack.toml beside the warehouse) for "
+                        "next month's export")
     p.add_argument("--out", required=True)
     _common(p)
     return ap
@@ -340,8 +355,17 @@ def cmd_serve(args, config) -> int:
 
 def cmd_export(args, config) -> int:
     from exports.board_pack import export_board_pack  # lazy: see _LAZY
+    choice = {"sections": args.sections, "indicators": args.indicators,
+              "leave_out": args.leave_out, "definitions": args.definitions,
+              "orientation": args.orientation}
     return export_board_pack(config, as_at=args.as_at, fmt=args.format, mode=args.mode,
-                             out=Path(args.out), spc_charts=args.spc_charts)
+                             out=Path(args.out), spc_charts=args.spc_charts, choice=choice,
+                             save=args.save_pack, adoption_charts=args.adoption_charts)
+
+
+def _csv(text: str) -> list[str]:
+    """'a, b,c' -> ['a', 'b', 'c'] (an option's comma-separated list)."""
+    return [x.strip() for x in text.split(",") if x.strip()]
 
 
 def cmd_user(args, config) -> int:

@@ -16,14 +16,17 @@ from exports.base import ExportInputError, header_lines, resolve_as_at
 from exports.action_plan_export import plan_for_pack
 from exports.action_plan_export import xlsx_sheets as plan_xlsx_sheets
 from exports.content import Pack, build_item, build_pack, chart_data, summary_row
-from exports.docx_pack import build_docx
+from exports.docx_pack import build_docx, chart_print_width_cm
 from exports.exceptions_export import add_spc_charts, build_exceptions
-from exports.pdf import docx_to_pdf, require_soffice
+from exports.pdf import docx_to_pdf, outline_pages, require_soffice
+from exports.print_style import PrintStyle
 from exports.pptx_deck import build_pptx
 from exports.images import ExportError
 from exports.suppression import NOTE, PRIVATE, check_mode
 from exports.tables_export import to_csv_bytes, to_xlsx_bytes
 from pipelines.store.queries import Warehouse
+from present.pack import (PackDefinition, PackDefinitionError, layout, load_definition,
+                          save_definition)
 
 FORMATS = ("docx", "pdf", "pptx", "xlsx")
 MEDIA_TYPES = {
@@ -78,38 +81,59 @@ def pack_xlsx(pack: Pack) -> bytes:
 def render_pack(pack: Pack, fmt: str, render=images.figure_bytes) -> bytes:
     if fmt == "xlsx":
         return pack_xlsx(pack)
-    if fmt in ("docx", "pdf"):
-        data = build_docx(pack, render)
-        if fmt == "pdf":
-            return docx_to_pdf(data)
-        return data
+    if fmt == "docx":
+        return build_docx(pack, render)
+    if fmt == "pdf":
+        # twice: the first PDF says on which page each section starts; the second has those
+        # page numbers in its contents (the lines are the same, so nothing moves)
+        pages = outline_pages(docx_to_pdf(build_docx(pack, render)))
+        pdf = docx_to_pdf(build_docx(pack, render, pages))
+        if outline_pages(pdf) != pages:  # a page number's width moved a line after all
+            pdf = docx_to_pdf(build_docx(pack, render, outline_pages(pdf)))
+        return pdf
     return build_pptx(pack, render)
 
 
 def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "public", *,
-                           codes: list[str] | None = None, spc_charts: bool = False) -> bytes:
+                           codes: list[str] | None = None, spc_charts: bool = False,
+                           definition: PackDefinition | None = None,
+                           adoption_charts: bool = True) -> bytes:
     """The board pack as at a month ("YYYY-MM", a date, or None for the latest) in `fmt`
     (docx, pdf, pptx, xlsx). `config` may be a Config or a Warehouse; `codes` limits the
     indicators (the deck of chosen charts); `spc_charts` adds each monthly indicator's SPC
-    chart after its trend."""
+    chart after its trend; `definition` (present.pack) is the director's choice of sections,
+    indicators, order, appendix, orientation and the council's look."""
     fmt = _check_fmt(fmt, FORMATS)
     mode = check_mode(mode)
     if fmt == "pdf":  # fail before drawing 50 charts
         require_soffice()
     wh = _warehouse(config)
+    chosen = layout(wh.catalogue, definition) if definition is not None else None
     if fmt == "xlsx":
-        pack = build_pack(wh, as_at, mode, figures=False, codes=codes)
+        pack = build_pack(wh, as_at, mode, figures=False, codes=codes, layout=chosen)
         if codes is None:  # the whole pack ends with the board's own business
             pack.action_plan = plan_for_pack(wh, pack.as_at, mode)
         return pack_xlsx(pack)
     images.ensure_started()  # a missing Chromium is reported before any work is done
     with images.BackgroundRenderer() as render:
-        pack = build_pack(wh, as_at, mode, codes=codes, on_figure=render.submit)
+        submit = render.submit
+        style = None
+        if fmt in ("docx", "pdf"):  # the compact pack: charts two (or three) across
+            style = PrintStyle(chart_print_width_cm(definition.orientation if definition
+                                                    else "portrait"))
+
+            def submit(fig):
+                render.submit(style(fig))
+        pack = build_pack(wh, as_at, mode, codes=codes, on_figure=submit, layout=chosen,
+                          adoption_charts=adoption_charts)
+        pack.definition = definition
         if spc_charts:
-            add_spc_charts(pack, wh, mode, on_figure=render.submit)
+            add_spc_charts(pack, wh, mode, on_figure=submit)
         if codes is None:  # the whole pack opens with the exceptions section
-            pack.exceptions = build_exceptions(wh, pack.as_at, mode, on_figure=render.submit)
+            pack.exceptions = build_exceptions(wh, pack.as_at, mode, on_figure=submit)
             pack.action_plan = plan_for_pack(wh, pack.as_at, mode)
+        if style is not None:
+            pack.captions = style.captions
         return render_pack(pack, fmt, render)
 
 
@@ -119,12 +143,23 @@ def board_pack_filename(authority: str, as_at, fmt: str, mode: str) -> str:
     return f"{slug}-board-report-{pd.Timestamp(as_at):%Y-%m}{tag}.{fmt}"
 
 
-def export_board_pack(config, as_at, fmt, mode, out: Path, spc_charts: bool = False) -> int:
+def export_board_pack(config, as_at, fmt, mode, out: Path, spc_charts: bool = False, *,
+                      choice: dict | None = None, save: bool = False,
+                      adoption_charts: bool = True) -> int:
     """`lacdash export`: write the board pack, print what was written; 0 on success, 1 when
-    the export cannot be made (the message says why), 2 for a bad request."""
+    the export cannot be made (the message says why), 2 for a bad request. `choice`: the
+    command's pack options (present.pack keys; None values keep the saved definition);
+    `save` remembers the resulting definition for next month. `mode` None: the definition's."""
     t0 = time.perf_counter()
     try:
-        data = build_board_pack_bytes(config, as_at, fmt, mode, spc_charts=spc_charts)
+        definition = load_definition(config, _warehouse(config).catalogue,
+                                     {**(choice or {}), "mode": mode})
+        mode = definition.mode
+        data = build_board_pack_bytes(config, as_at, fmt, mode, spc_charts=spc_charts,
+                                      definition=definition, adoption_charts=adoption_charts)
+    except PackDefinitionError as exc:
+        print(f"lacdash export: {exc}", file=sys.stderr)
+        return 2
     except ExportInputError as exc:
         print(f"lacdash export: {exc}", file=sys.stderr)
         return 2
@@ -137,6 +172,8 @@ def export_board_pack(config, as_at, fmt, mode, out: Path, spc_charts: bool = Fa
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)  # never leave half a file where the user expects the pack
+    if save:
+        print(f"Saved this pack's choices for next time in {save_definition(config, definition)}")
     mode = check_mode(mode)
     label = "CONFIDENTIAL (private)" if mode == PRIVATE else "public (small numbers suppressed)"
     print(f"Wrote {out} ({len(data) / 1024:,.0f} KB, {fmt}, {label}) "

@@ -19,6 +19,7 @@ from components.summary_text import rag_label, target_text
 from components.names import COMPARATORS, comparator_name
 from components.trend_chart import trend_figure
 from exports.adoption_export import CHARTS, adoption_chart, export_figure
+from exports.print_style import WIDE
 from exports.base import SUPPRESSED_FOOTNOTE, ExportInputError, header_lines, resolve_as_at
 from exports.suppression import (PUBLIC, SUPPRESSED, check_mode, is_small, suppress_breakdowns,
                                  suppress_frame, suppress_summary, suppress_text)
@@ -76,6 +77,8 @@ class Pack:
     key_points: str | None
     sections: list[SectionPart]
     exceptions: Any = None   # exports.exceptions_export.ExceptionsPart: set for the whole pack
+    definition: Any = None   # present.pack.PackDefinition: orientation, look, appendix
+    captions: dict = field(default_factory=dict)  # id(fig) -> lines under a compact chart
 
     @property
     def month(self) -> str:
@@ -316,8 +319,9 @@ def adoption_figures(wh, as_at: date, mode: str = PUBLIC) -> list[tuple[str, go.
 
 
 def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool = True,
-               on_figure=None) -> Item:
-    """One indicator's figures, words and charts, suppressed for public mode."""
+               on_figure=None, adoption_charts: bool = True) -> Item:
+    """One indicator's figures, words and charts, suppressed for public mode
+    (`adoption_charts=False` leaves the adoption page's child-level charts out)."""
     mode = check_mode(mode)
     cat = wh.catalogue
     if code not in cat:
@@ -339,8 +343,9 @@ def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool 
                 commentary=_commentary(wh, as_at, code, mode))
     if figures:
         item.figures = _figures(item, authority, as_at, mode)
-        if code == ADOPTION_CHART_HOME:
+        if code == ADOPTION_CHART_HOME and adoption_charts:
             for kind, fig, alt, title in adoption_figures(wh, as_at, mode):
+                fig.layout.meta = WIDE  # the pack gives these the page's width
                 item.figures.append((kind, fig, alt))
                 item.titles[kind] = title
         if on_figure is not None:
@@ -350,16 +355,22 @@ def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool 
 
 
 def build_pack(wh, as_at=None, mode: str = PUBLIC, *, figures: bool = True,
-               codes: list[str] | None = None, on_figure=None) -> Pack:
+               codes: list[str] | None = None, on_figure=None, layout=None,
+               adoption_charts: bool = True) -> Pack:
     """The board pack's content as at a month (default the latest). `on_figure(fig)` is
-    called as each chart is made (to start drawing it while the rest are built)."""
+    called as each chart is made (to start drawing it while the rest are built). `layout`:
+    the director's choice, [(section, [codes in order])] (present.pack.layout); default every
+    section and indicator in the catalogue's order (limited to `codes` when given)."""
     mode = check_mode(mode)
     d = resolve_as_at(wh, as_at)
+    if layout is None:
+        layout = [(sec, [i.code for i in sec.indicators if codes is None or i.code in codes])
+                  for sec in wh.catalogue.sections]
     sections = []
-    for sec in wh.catalogue.sections:
-        items = [build_item(wh, i.code, d, mode, figures=figures, on_figure=on_figure)
-                 for i in sec.indicators
-                 if codes is None or i.code in codes]
+    for sec, chosen in layout:
+        items = [build_item(wh, code, d, mode, figures=figures, on_figure=on_figure,
+                            adoption_charts=adoption_charts)
+                 for code in chosen]
         if not items:
             continue
         card = adoption_scorecard(wh, d, mode) if sec.id == ADOPTION_SECTION else None

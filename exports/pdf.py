@@ -1,11 +1,14 @@
 """The board pack as PDF: LibreOffice (headless) converts the Word file, keeping its
-headings as PDF bookmarks."""
+headings as PDF bookmarks; `outline_pages` reads where each section starts, for the contents."""
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from exports.images import ExportError
 
@@ -48,3 +51,15 @@ def docx_to_pdf(docx: bytes) -> bytes:
             raise ExportError("LibreOffice could not convert the board pack to PDF: "
                               + (done.stderr or done.stdout or "no output").strip()[:500])
         return out.read_bytes()
+
+
+def outline_pages(pdf: bytes) -> dict[str, int]:
+    """The PDF's top-level bookmarks (LibreOffice makes one per Heading 1) -> page number
+    (1-based), for the contents of the next conversion of the same document."""
+    reader = PdfReader(io.BytesIO(pdf))
+    out: dict[str, int] = {}
+    for entry in reader.outline:
+        if isinstance(entry, list):  # the children of the entry before
+            continue
+        out.setdefault(str(entry.title).strip(), reader.get_destination_page_number(entry) + 1)
+    return out
