@@ -100,7 +100,10 @@ def across_months(df: pd.DataFrame, indicator, hidden: pd.Series) -> pd.Series:
     by subtraction. Within each year (from its first month), a month is hidden when its
     count (a count indicator's value, or the numerator or denominator) has grown by 1 to 4
     since the last month left shown; the next month is then compared with that shown month
-    too, so a hidden month cannot be recovered from its neighbours either."""
+    too, so a hidden month cannot be recovered from its neighbours either. Forwards only: a
+    month's fate never depends on later months, so last month's published paper and this
+    month's never disagree about it (hiding the earlier month instead would let the two
+    papers be subtracted). The latest month is hidden when it added only 1 to 4."""
     out = pd.Series(False, index=df.index)
     if df.empty or "period_type" not in df.columns:
         return out
