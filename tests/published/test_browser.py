@@ -25,22 +25,24 @@ def wolves_app(loaded):
 def test_published_figures_rank_and_benchmark_in_the_browser(dash_duo, wolves_app):
     dash_duo.start_server(wolves_app)
     dash_duo.driver.get(dash_duo.server_url + "/")
-    settled(dash_duo)
+    settled(dash_duo, timeout=60)
     assert dash_duo.find_element("#row-CL_EET_PCT .sc-value").text == "57%"
     assert "rank" in dash_duo.find_element("#row-CL_EET_PCT").text
     assert not errors(dash_duo)
 
     dash_duo.driver.get(dash_duo.server_url + "/indicator/CL_EET_PCT/benchmark")
-    settled(dash_duo)
+    settled(dash_duo, timeout=60)
     table = dash_duo.find_element("#benchmark-table-CL_EET_PCT")
     assert "Stoke-on-Trent" in table.text and "Very close" in table.text
     assert not errors(dash_duo)
     # sort by the figure: the first row is then the lowest figure shown
     dash_duo.driver.find_elements(By.CSS_SELECTOR, "#benchmark-table-CL_EET_PCT .column-header--sort")[4].click()
-    WebDriverWait(dash_duo.driver, 10).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#benchmark-table-CL_EET_PCT td[data-dash-column='value']"))
-    cells = dash_duo.driver.find_elements(By.CSS_SELECTOR,
-                                          "#benchmark-table-CL_EET_PCT td[data-dash-column='value']")
-    values = [float(c.text) for c in cells if c.text.strip()]
-    assert values == sorted(values)
+    def shown(driver):
+        cells = driver.find_elements(By.CSS_SELECTOR,
+                                     "#benchmark-table-CL_EET_PCT td[data-dash-column='value']")
+        return [float(c.text) for c in cells if c.text.strip()]
+
+    WebDriverWait(dash_duo.driver, 30).until(lambda d: len(shown(d)) > 10 and shown(d) == sorted(shown(d)))
+    values = shown(dash_duo.driver)
+    assert values == sorted(values) and values != sorted(values, reverse=True)
     assert not axe_violations(dash_duo)
