@@ -14,6 +14,7 @@ from webapp.shell import access_denied
 from webapp.ssda903_views import table
 
 dash.register_page(__name__, path="/data-quality", title="Data quality of the SSDA903 extract")
+SHOWN = 2000  # rows in the page's table; the CSV has every row
 
 
 def layout(**_):
@@ -32,7 +33,9 @@ def layout(**_):
         html.H2("Every row"),
         html.P([html.Button("Download the report (CSV)", id="dq-download-btn"),
                 dcc.Download(id="dq-download")]),
-        table(quality_table(q), "dq-rows"),
+        html.P(f"The first {SHOWN:,} of {len(q):,} rows are shown (repairs and gaps first); "
+               "the CSV has them all.") if len(q) > SHOWN else None,
+        table(quality_table(q.head(SHOWN)), "dq-rows"),
         html.H2("Reconciliation with published figures"),
         html.P("Our figure for each year ending 31 March beside DfE's published figure for the "
                "authority (when the published files are loaded), with the difference."),

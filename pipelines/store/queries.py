@@ -441,15 +441,24 @@ class Warehouse:
     def audit_log(self, limit=500) -> pd.DataFrame:
         return self.df('SELECT * FROM audit_log ORDER BY "at" DESC, rowid DESC LIMIT ?', [limit])
 
+    def _has_table(self, name: str) -> bool:
+        return bool(len(self.df("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                                [name])))
+
     def ssda903_quality(self) -> pd.DataFrame:
         """The data-quality report of the latest committed SSDA903 extract (repairs, gaps,
         DfE rule failures; children pseudonymised): editors only, never on board pages."""
         def run():
+            if not self._has_table("ssda903_quality"):  # a file from before SSDA903 loads
+                return pd.DataFrame(columns=["severity", "kind", "rule", "child", "file",
+                                             "rows", "message", "indicators", "months",
+                                             "upload_id"])
             return self.df("""
                 SELECT q.* EXCLUDE (upload_id), q.upload_id FROM ssda903_quality q
                 WHERE q.upload_id = (SELECT max(upload_id) FROM uploads
                                      WHERE kind = 'ssda903' AND status = 'committed')
-                ORDER BY CASE q.severity WHEN 'warning' THEN 0 ELSE 1 END, q.kind, q.rule,
+                ORDER BY CASE q.severity WHEN 'warning' THEN 0 ELSE 1 END,
+                         q.kind = 'dfe rule', q.kind, q.rule,
                          q.child""")
         return self.cached("ssda903_quality", run)
 
@@ -459,6 +468,9 @@ class Warehouse:
         Columns: indicator_code, year, computed, numerator, denominator, published,
         difference (published and difference NaN when no published figure is loaded)."""
         def run():
+            if not self._has_table("ssda903_year_end"):  # a file from before SSDA903 loads
+                return pd.DataFrame(columns=["indicator_code", "year", "computed", "numerator",
+                                             "denominator", "published", "difference"])
             return self.df("""
                 SELECT y.indicator_code, y."year", y.value AS computed, y.numerator,
                        y.denominator, o.value AS published, y.value - o.value AS difference

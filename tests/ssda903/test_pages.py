@@ -110,3 +110,9 @@ def test_upload_page_takes_the_903_tables_as_one_upload(config, server_for, dash
     assert Warehouse(config).summary("CLA_NUMBER", "2022-03")["value"] == \
         Warehouse(config).reconciliation("CLA_NUMBER").set_index("year").loc["2021-22",
                                                                                 "computed"]
+
+
+def test_a_warehouse_from_before_903_loads_shows_no_reconciliation(config):  # noqa: F811
+    wh_ = Warehouse(config)         # the upload tests' warehouse: built without any 903 load
+    assert wh_.reconciliation("CLA_NUMBER").empty and wh_.ssda903_quality().empty
+    assert reconciliation_block(wh_.catalogue.get("CLA_NUMBER"), wh_) is None
