@@ -5,12 +5,10 @@ missing figure reads "no figure (reason)", never 0.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Mapping, Sequence
 
 import pandas as pd
-from dash import dcc, html
-from dash.development.base_component import Component
+from dash import html
 
 from components.formatting import (
     format_count,
@@ -22,37 +20,6 @@ from components.bar_chart import ATTAINMENT_COLUMNS
 from components.timeline import frame_or_empty, local_points
 
 COMPARATOR_COLUMNS = ("local", "west_midlands", "statistical_neighbours", "england")
-
-# the attributes our tables use, as HTML writes them (anything else is refused, not dropped)
-_HTML_ATTRIBUTES = {"id": "id", "className": "class", "scope": "scope"}
-
-
-def table_html(node) -> str:
-    """An html.Table tree (caption, scoped headers, cells of text) as escaped HTML text."""
-    if node is None:
-        return ""
-    if isinstance(node, (list, tuple)):
-        return "".join(table_html(n) for n in node)
-    if not isinstance(node, Component):  # plain text
-        return escape(str(node))
-    tag = type(node).__name__.lower()
-    attrs = ""
-    for prop, value in node.to_plotly_json()["props"].items():
-        if prop == "children" or value is None:
-            continue
-        if prop not in _HTML_ATTRIBUTES:
-            raise ValueError(f"table_html: <{tag}> {prop}= is not written as static HTML")
-        attrs += f' {_HTML_ATTRIBUTES[prop]}="{escape(str(value))}"'
-    return f"<{tag}{attrs}>{table_html(node.children)}</{tag}>"
-
-
-def static_table(table: html.Table) -> dcc.Markdown:
-    """The same table drawn from one component instead of one per cell (a section page's
-    figure tables were some 3,000 components, each costing the browser's Dash renderer far
-    more than the HTML it stands for). Every text is escaped here, so the raw HTML allowed is
-    only the table's own markup; the DOM (caption, scopes, ids, classes) is unchanged."""
-    return dcc.Markdown(table_html(table), dangerously_allow_html=True,
-                        className="static-table")
 
 
 def _table(caption: str, headers: Sequence[str], rows: list[list], *, numeric_from: int = 1,

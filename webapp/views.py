@@ -18,7 +18,7 @@ from components.bar_chart import attainment_rows, breakdown_figure, category_lab
 from components.formatting import format_count, format_value_or_reason, is_missing, month_label
 from components.layout import chart_block, small_cohort_warning
 from components.scorecard import indicator_href
-from components.tables import attainment_table, data_table, static_table
+from components.tables import attainment_table, data_table
 from components.trend_chart import trend_figure
 from present.benchmark import cohort_notes, rank_sentence, sn_average_sentence
 from present.blocks import trend_block
@@ -126,7 +126,7 @@ def indicator_trend_block(ind, summary: IndicatorSummary, wh, config, as_at, *, 
         notes.append(html.P(dcc.Link(f"More about {ind.title[:1].lower() + ind.title[1:]}",
                                      href=indicator_href(ind.code, as_at), className="more-link")))
     notes.append(chart_downloads(ind.code, _month_text(as_at), label=f"the {ind.title} chart"))
-    return chart_block(fig, block.text, static_table(data_table(ind, series, id=f"table-{ind.code}")),
+    return chart_block(fig, block.text, data_table(ind, series, id=f"table-{ind.code}"),
                        id=f"trend-{ind.code}", heading=block.headline,
                        heading_level=heading_level, notes=notes)
 
@@ -168,7 +168,7 @@ def breakdown_blocks(ind, wh, config, as_at, *, heading_level: int = 2) -> list[
                        ["Month"] + [category_label(c) for c in cats],
                        breakdown_rows(shown, part, cats, chart.months),
                        id=f"table-{ind.code}-{chart.dimension}")
-        blocks.append(chart_block(fig, breakdown_summary(shown, part, chart.label), static_table(table),
+        blocks.append(chart_block(fig, breakdown_summary(shown, part, chart.label), table,
                                   id=f"breakdown-{ind.code}-{chart.dimension}".replace("_", "-"),
                                   heading=chart.heading, heading_level=heading_level,
                                   notes=[chart_downloads(ind.code, _month_text(as_at),
