@@ -70,7 +70,7 @@ def test_every_authority_region_and_england_every_year(parsed):
 
 # Checked by hand against the CSV lines (grep Wolverhampton / National / West Midlands):
 #  la_conviction_health_outcome_cla.csv 2025 Wolverhampton: annual health assessment 318, 79;
-#    teeth checked 357, 89; Total all ages 401
+#    teeth checked 357, 89; immunisations up to date 349, 87; Total all ages 401
 #  la_care_leavers_activity.csv 2025 Wolverhampton: 19 to 21 total in EET 111, 57 (Total 195);
 #    17 to 18: 39, 61 (Total 64)
 #  la_cla_placement_stability.csv 2025 Wolverhampton: CLA on 31 March 3 or more placements
@@ -80,6 +80,7 @@ def test_every_authority_region_and_england_every_year(parsed):
 HAND_CHECKED = [
     ("la_conviction_health_outcome_cla.csv", "HEALTH_CHECKS_PCT", WOLVES, "2024-25", "", 79, 318, 401),
     ("la_conviction_health_outcome_cla.csv", "DENTAL_CHECKS_PCT", WOLVES, "2024-25", "", 89, 357, 401),
+    ("la_conviction_health_outcome_cla.csv", "IMMUNISATIONS_PCT", WOLVES, "2024-25", "", 87, 349, 401),
     ("la_care_leavers_activity.csv", "CL_EET_PCT", WOLVES, "2024-25", "", 57, 111, 195),
     ("la_care_leavers_activity.csv", "CL_EET_PCT", WOLVES, "2024-25",
      "care_leaver_age=aged_17_to_18", 61, 39, 64),
