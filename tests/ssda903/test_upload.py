@@ -94,6 +94,15 @@ def test_a_later_extract_revises_history_and_first_reported_keeps_working(wolves
     commit_checked(checked, config=wolves_config)
     revised = _rows(wolves_config.warehouse_path, "SELECT count(*) FROM revisions")[0][0]
     assert revised == checked[0].plan.counts["revised"]
+    # "First reported as" on a revised month of a monthly total.
+    r = checked[0].plan.revised
+    r = r[(r["breakdown"] == "") & (r["period_type"] == "month") & r["old_value"].notna()
+          & (r["indicator_code"] == "CLA_NUMBER")]
+    assert len(r)   # the 2021-22 files change who was in care in earlier months
+    row = r.iloc[0]
+    s = Warehouse(wolves_config).summary("CLA_NUMBER", pd.Timestamp(row["period_end"]).date())
+    assert s["value"] == row["value"]
+    assert s["first_reported"]["value"] == row["old_value"]
     # The same extract again changes nothing.
     again = check_files(list(files.items()), config=wolves_config)
     assert again[0].plan.already_loaded is not None
