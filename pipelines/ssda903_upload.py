@@ -111,10 +111,10 @@ def check(tables, *, config, today: date | None = None, catalogue=None,
     if run_rules:
         # The upload page checks twice (preview, then commit): the rules, which take a
         # while, run once per extract and key in a process.
-        cache_key = (wh.sha256_of(data), wh.sha256_of(key))
+        cache_key = (wh.sha256_of(data), wh.sha256_of(key), config.code)
         if cache_key not in _RULES_CACHE:
             _RULES_CACHE.clear()
-            _RULES_CACHE[cache_key] = ssda903_rules.run(tables, extract, key)
+            _RULES_CACHE[cache_key] = ssda903_rules.run(tables, extract, key, la=config.code)
         extract.quality.extend(_RULES_CACHE[cache_key])
     frame, year_end, kids = monthly.compute(extract, area_code=config.code,
                                             catalogue=catalogue,

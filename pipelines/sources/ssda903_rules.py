@@ -78,9 +78,10 @@ def _info(message: str) -> dict:
             "file": "", "rows": "", "message": message, "indicators": "", "months": ""}
 
 
-def run(tables, extract, key: bytes) -> list[dict]:
+def run(tables, extract, key: bytes, la: str = "") -> list[dict]:
     """Data-quality rows from DfE's rules for every collection year in the extract.
-    `tables`: [(file name, bytes, raw frame)]; `extract.tables` knows each file's year."""
+    `tables`: [(file name, bytes, raw frame)]; `extract.tables` knows each file's year; `la`
+    the authority's ONS code (rules on placements outside the authority use it)."""
     if os.environ.get("LACDASH_903_RULES", "on").lower() in ("off", "0", "no"):
         return [_info("DfE validation rules were not run (LACDASH_903_RULES=off).")]
     python = validator_python()
@@ -113,7 +114,7 @@ def run(tables, extract, key: bytes) -> list[dict]:
                     paths.setdefault(group, []).append(str(p))
             req = {"this_year": paths.get("this", []), "prev_year": paths.get("prev", []),
                    "collection_year": f"{y.year - 1}/{y.year % 100:02d}",
-                   "la": "E08000031", "ruleset": ruleset(y.year)}
+                   "la": la, "ruleset": ruleset(y.year)}
             try:
                 res = subprocess.run([str(python), str(RUNNER)], input=json.dumps(req),
                                      capture_output=True, text=True, timeout=TIMEOUT)
