@@ -160,15 +160,17 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
     names = set(cols)
     data_cols = [c for c in raw.columns if c != ROW]
     body = raw[data_cols]
-    filled = body.notna()
-    blank = ~filled.any(axis=1)
     # A whole EES file fills its last column on every row (suppressed figures are symbols), so
     # a row without it was cut short; unless many rows lack it (a column that may be blank).
-    short = filled.any(axis=1) & ~filled[data_cols[-1]]
+    last_missing = body[data_cols[-1]].isna()
+    blank = pd.Series(False, index=raw.index)
+    if last_missing.any():  # only those rows can be blank or short: look at them alone
+        blank[last_missing] = body.loc[last_missing].isna().all(axis=1)
+    short = last_missing & ~blank
     if short.sum() > max(5, 0.05 * (~blank).sum()):
         short[:] = False
     for i in raw.index[short][:20]:
-        n = int(filled.loc[i].to_numpy().nonzero()[0].max()) + 1
+        n = int(body.loc[i].notna().to_numpy().nonzero()[0].max()) + 1
         out.error(int(raw.at[i, ROW]), data_cols[-1], None,
                   f"all {len(data_cols)} columns filled, up to '{data_cols[-1]}'",
                   f"the row stops after {n} of {len(data_cols)} columns: the file looks cut short "
@@ -177,8 +179,14 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
         out.error(None, None, None, "", f"and {int(short.sum()) - 20} more rows cut short")
     ok = ~blank & ~short
 
+    stripped: dict = {}  # each column stripped once, however many mappings filter on it
+
     def text(col):
-        return _stripped(raw[col]) if col is not None else None
+        if col is None:
+            return None
+        if col not in stripped:
+            stripped[col] = _stripped(raw[col])
+        return stripped[col]
 
     # Areas: England, regions (and Inner/Outer London), authorities, by code.
     level = text(cols["geographic_level"]).str.lower()
@@ -197,7 +205,7 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
             continue
         for k in reversed(keys):  # the first named key that is filled wins
             if k in cols:
-                v = _stripped(raw[cols[k]]).to_numpy(dtype=object)
+                v = text(cols[k]).to_numpy(dtype=object)
                 take = sel & pd.notna(v)
                 area_arr[take] = v[take]
                 col_arr[take] = cols[k]
@@ -238,7 +246,7 @@ def normalise(raw: pd.DataFrame, rec: Recognised, *, file_name: str, catalogue, 
     parsed: dict = {}
     for pid in rec.publications:
         for m in files[pid]:
-            chunk = _mapping(raw, m, cols, names, ok, area, period, out, parsed, pid)
+            chunk = _mapping(raw, m, cols, names, ok, area, period, out, parsed, pid, text)
             if chunk is not None:
                 chunks.append(chunk)
     if not chunks:
@@ -268,14 +276,14 @@ def _parse_column(series: pd.Series, parsed: dict):
     return vals, reasons
 
 
-def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, pid):
+def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, pid, text):
     mask = ok.copy()
     den_mask = ok.copy() if m.denominator_filters else None
     join = [area.astype("object"), raw[cols["time_period"]].astype("object")]  # ties a figure to its denominator row
     breakdown = pd.Series("", index=raw.index, dtype="str")
     for f in m.filters:
         col = cols[_present(names, f.names)]
-        values = _stripped(raw[col])
+        values = text(col)
         have = set(values[ok].unique())
         den_value = m.denominator_filters.get(f.names) if den_mask is not None else None
         missing = [v for v in [*f.values, *([den_value] if den_value else [])] if v not in have]
