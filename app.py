@@ -123,14 +123,37 @@ def warm_up(app: Dash) -> None:
                     pass
 
 
+WATCH_SECONDS = 5.0  # how often keep_warm looks at the warehouse file's version (a stat)
+
+
+def keep_warm(app: Dash, every: float = WATCH_SECONDS,
+              stop: threading.Event | None = None) -> None:
+    """Build the latest month's pages at start, then again whenever a commit publishes a
+    new warehouse file (issue 15): the first board member to open the dashboard after an
+    upload, usually on its new month, gets pages already built instead of waiting while
+    the worker builds them. Runs until `stop` is set (a daemon thread in each worker); the
+    previous version's pages leave the cache as the new ones go in (Warehouse.cached)."""
+    stop = stop or threading.Event()
+    with app.server.app_context():
+        wh = context.get_warehouse()
+    built = None
+    while True:
+        version = wh.version()
+        if version is not None and version != built:
+            built = version
+            warm_up(app)
+        if stop.wait(every):
+            return
+
+
 def get_app(warm: bool = True) -> Dash:
     """The app for the environment's configuration, built once (and its latest month's
-    pages built in the background when `warm`)."""
+    pages built in the background when `warm`, again after every commit)."""
     global _app
     if _app is None:
         _app = create_app()
         if warm:
-            threading.Thread(target=warm_up, args=(_app,), daemon=True, name="warm-up").start()
+            threading.Thread(target=keep_warm, args=(_app,), daemon=True, name="warm-up").start()
     return _app
 
 

@@ -1,0 +1,75 @@
+"""Issue 15: each worker builds the latest month's pages at start and again after every
+commit, so the first reader after an upload does not wait for them."""
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+
+import pytest
+
+from app import create_app, keep_warm
+from pipelines.core.config import PROJECT_ROOT, load_config
+from pipelines.store.warehouse import save_commentary
+from webapp import context
+
+
+@pytest.fixture(scope="module")
+def sample_config(tmp_path_factory):
+    from tools.sample.build import build_sample
+    d = tmp_path_factory.mktemp("sample")
+    shutil.copy(PROJECT_ROOT / "data" / "config.toml", d / "config.toml")
+    config = load_config(d / "config.toml").with_warehouse(d / "w.duckdb")
+    build_sample(config)
+    return config
+
+
+def _kept_pages(raw, version):
+    """The page layouts the worker's one cache holds for `version`, by page key."""
+    with raw._cache_lock:
+        items = list(raw._cache.items())
+    return {key[1][1][1]: layout for key, layout in items
+            if key[0] == version and isinstance(key[1], tuple) and len(key[1]) == 2
+            and isinstance(key[1][1], tuple) and key[1][1][0] == "page"}
+
+
+def _wait_for(check, seconds=120.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError("not built in time")
+
+
+def test_pages_built_at_start_and_again_after_a_commit(sample_config):
+    app = create_app(sample_config)
+    with app.server.app_context():
+        wh = context.get_warehouse()
+    raw = wh.raw
+    latest = wh.latest_month()
+    stop = threading.Event()
+    worker = threading.Thread(target=keep_warm, args=(app,), kwargs={"every": 0.1, "stop": stop},
+                              daemon=True)
+    worker.start()
+    try:
+        first = wh.version()
+        pages = _wait_for(lambda: (lambda p: p if ("key-points", latest) in p and
+                                   ("section", "placements", latest) in p else None)(
+            _kept_pages(raw, first)))
+        assert "Written at the board's request" not in str(pages[("key-points", latest)])
+
+        save_commentary(sample_config.warehouse_path, latest, "key-points",
+                        "Written at the board's request after the upload.", "tester")
+        second = wh.version()
+        assert second != first
+        pages = _wait_for(lambda: (lambda p: p if ("key-points", latest) in p else None)(
+            _kept_pages(raw, second)))
+        # the page kept for the new file shows what the commit wrote
+        assert "Written at the board's request after the upload." in str(pages[("key-points", latest)])
+    finally:
+        stop.set()
+        worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert _kept_pages(raw, first) == {}  # the replaced file's pages were let go
