@@ -43,10 +43,11 @@ def _config(folder: Path):
     return load_config(p)
 
 
-def in_process() -> tuple[float, float, int]:
+def in_process() -> tuple[float, float, int, float]:
     with tempfile.TemporaryDirectory() as d:
         config = _config(Path(d))
         files = [(p.name, p.read_bytes()) for p in _files()]
+        c0 = time.process_time()
         t0 = time.perf_counter()
         checked = check_files(files, config=config)
         t1 = time.perf_counter()
@@ -55,7 +56,7 @@ def in_process() -> tuple[float, float, int]:
             raise SystemExit("errors: " + "; ".join(errors[:5]))
         commit_checked(checked, config=config, user="bench")
         t2 = time.perf_counter()
-        return t1 - t0, t2 - t1, sum(c.rows_read for c in checked)
+        return t1 - t0, t2 - t1, sum(c.rows_read for c in checked), time.process_time() - c0
 
 
 def subprocess_cli() -> float:
@@ -67,14 +68,15 @@ def subprocess_cli() -> float:
         return time.perf_counter() - t0
 
 
-def plain_duckdb() -> float:
+def plain_duckdb() -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as d:
+        c0 = time.process_time()
         t0 = time.perf_counter()
         con = duckdb.connect(os.path.join(d, "plain.duckdb"))
         for i, p in enumerate(_files()):
             con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?, all_varchar = true)", [str(p)])
         con.close()
-        return time.perf_counter() - t0
+        return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main(argv=None) -> int:
@@ -83,13 +85,16 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not PUBLISHED.is_dir():
         raise SystemExit(f"no published files at {PUBLISHED}")
-    checks, commits, clis, plains, rows = [], [], [], [], 0
+    checks, commits, clis, plains, rows, cpu, plain_cpu = [], [], [], [], 0, [], []
     for _ in range(args.runs):
-        c, m, rows = in_process()
+        c, m, rows, u = in_process()
         checks.append(c)
         commits.append(m)
+        cpu.append(u)
         clis.append(subprocess_cli())
-        plains.append(plain_duckdb())
+        w, u = plain_duckdb()
+        plains.append(w)
+        plain_cpu.append(u)
     med = statistics.median
     total = med([c + m for c, m in zip(checks, commits)])
     print(f"{len(_files())} files, {rows:,} rows; median of {args.runs} runs")
@@ -98,6 +103,9 @@ def main(argv=None) -> int:
     print(f"  plain DuckDB read_csv of the same files: {med(plains):.2f} s")
     print(f"  ratio in process / plain: {total / med(plains):.1f}x (goal < 3x); "
           f"whole command {med(clis):.2f} s (goal < 10 s)")
+    print(f"  CPU seconds (less sensitive to a busy machine): in process {med(cpu):.2f} s, "
+          f"plain DuckDB {med(plain_cpu):.2f} s (all its threads), ratio {med(cpu) / med(plain_cpu):.1f}x")
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"  peak memory (this process): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
