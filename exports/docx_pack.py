@@ -9,6 +9,7 @@ the mode (Public / CONFIDENTIAL) in the header of every page.
 """
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -335,7 +336,7 @@ def _contents(doc, marker, page_width, pages: dict[str, int] | None) -> None:
         link.set(qn("w:anchor"), name)
         link.set(qn("w:history"), "1")
         page = (pages or {}).get(h.text)
-        for text in (h.text, "\t", str(page) if page else ""):
+        for text in (h.text, "\t") + ((str(page),) if page else ()):
             r = OxmlElement("w:r")
             if text == "\t":
                 r.append(OxmlElement("w:tab"))
@@ -592,6 +593,17 @@ def _exceptions(doc, part, pack: Pack, page: Page, render_png: Callable) -> None
         _grid(doc, cells, page, rgb)
 
 
+def shared_notes(pack: Pack, at_least: int = 3) -> list[str]:
+    """Notes under three or more charts (how to read them: out-turn rings, annual comparators)
+    said once before the sections instead of under every chart."""
+    counts: dict[str, int] = {}
+    for lines in pack.captions.values():
+        for line in set(lines):
+            counts[line] = counts.get(line, 0) + 1
+    return [line for line, n in counts.items()
+            if n >= at_least and not line.startswith("Source:")]
+
+
 def build_docx(pack: Pack, render_png: Callable, pages: dict[str, int] | None = None) -> bytes:
     """The Word file. `render_png(fig) -> bytes` draws each chart (kaleido in production);
     `pages` (Heading 1 text -> page) puts page numbers in the contents."""
@@ -602,6 +614,13 @@ def build_docx(pack: Pack, render_png: Callable, pages: dict[str, int] | None = 
     marker = _title_page(doc, pack)
 
     _summary(doc, pack, page)
+    notes = shared_notes(pack)
+    if notes:
+        doc.add_heading("Reading the charts", level=2).paragraph_format.keep_with_next = True
+        for line in notes:
+            doc.add_paragraph(line, style="List Bullet")
+        pack = copy.copy(pack)  # (keeps the action plan set on the pack)
+        pack.captions = {k: [x for x in v if x not in notes] for k, v in pack.captions.items()}
     if pack.exceptions is not None:
         _exceptions(doc, pack.exceptions, pack, page, render_png)
     doc.add_heading("Key points", level=1)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 MIN_PT = 8.0
 PT_PER_CM = 72 / 2.54
 WIDTH_PX = 520
-HEIGHT_PX = 320
+HEIGHT_PX = 300
 WIDE = "print-wide"  # layout.meta of a chart that takes the page's whole width
 EXPORT_TEXT = ("title", "subtitle", "source", "footnote")
 _FONT_KEYS = ("font", "textfont", "tickfont", "insidetextfont", "outsidetextfont")

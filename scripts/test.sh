@@ -3,13 +3,14 @@
 # browser tests) and run the whole suite. Safe to run again. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Chromium + chromedriver: browser tests and chart images (kaleido); LibreOffice: PDF packs.
+# Chromium + chromedriver: browser tests and chart images (kaleido); LibreOffice: PDF packs;
+# poppler-utils (pdftoppm): the board pack tests draw PDF pages to check they are not blank.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-   || ! command -v soffice >/dev/null; then
+   || ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    chromium chromium-driver libreoffice-writer-nogui >/dev/null
+    chromium chromium-driver libreoffice-writer-nogui poppler-utils >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null

@@ -15,6 +15,7 @@ from exports import images
 from exports.board_pack import build_board_pack_bytes, export_board_pack, render_pack
 from exports.content import COMPARISON_HEADER, build_item, build_pack
 from exports.suppression import SUPPRESSED
+from present.pack import SUMMARY_HEADER
 from tests.exports.conftest import SMALL_MONTH
 
 SMALL = {"1", "2", "3", "4"}
@@ -43,29 +44,61 @@ def private_doc(sample_config):
     return Document(io.BytesIO(data))
 
 
+def every_table(container):
+    """Tables at any depth (the pack's charts sit in a grid; their tables inside its cells)."""
+    for t in container.tables:
+        yield t
+        for row in t.rows:
+            for cell in row.cells:
+                yield from every_table(cell)
+
+
 def all_text(doc) -> list[str]:
     texts = [p.text for p in doc.paragraphs]
-    texts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    texts += [c.text for t in every_table(doc) for row in t.rows for c in row.cells]
     for s in doc.sections:  # (the footer is "Page n of m")
         texts += [p.text for p in s.header.paragraphs]
     return texts
 
 
-def tables_by_title(doc) -> dict[str, list[list[str]]]:
-    """Each comparator table keyed by the indicator title in its caption."""
-    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
-    assert len(captions) == len(doc.tables)
-    return {cap.rsplit(": ", 1)[0]: [[c.text for c in r.cells] for r in t.rows]
-            for cap, t in zip(captions, doc.tables)}
+def tables_by_title(doc, authority: str = "Sample Borough") -> dict[str, dict[str, str]]:
+    """Each indicator's small comparator table (two figure-value pairs a row) keyed by the
+    indicator title in the caption above it: {title: {figure: value}}."""
+    out = {}
+    grids = [t for t in every_table(doc) if len(t.columns) in (2, 3)]
+    for grid in grids:
+        for row in grid.rows:
+            for cell in row.cells:
+                captions = [p.text for p in cell.paragraphs
+                            if p.text.endswith(f": {authority} and comparators")]
+                if not captions or not cell.tables:
+                    continue
+                (caption,), (small,) = captions, cell.tables
+                pairs = {}
+                for r in small.rows[1:]:
+                    texts = [c.text for c in r.cells]
+                    for what, value in (texts[0:2], texts[2:4]):
+                        if what:
+                            pairs[what] = value
+                out[caption.rsplit(": ", 1)[0]] = pairs
+    return out
+
+
+def split_value(text: str) -> tuple[str, str]:
+    """'61% (May 2026; 12 of 15)' -> ('61%', 'May 2026; 12 of 15')."""
+    value, _, rest = text.rpartition(" (")
+    return value, rest.rstrip(")")
 
 
 def test_every_section_is_a_word_heading_1(wh, public_pack):
-    _, doc = public_pack
+    pack, doc = public_pack
     h1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert h1[0] == "Key points" and h1[-1] == "Definitions"
-    assert h1[1:-1] == [s.title for s in wh.catalogue.sections]
-    h2 = [p for p in doc.paragraphs if p.style.name == "Heading 2"]
-    assert len(h2) >= len(wh.catalogue.indicators)
+    assert h1[:2] == ["Summary of the indicators", "Key points"] and h1[-1] == "Definitions"
+    assert h1[2:-1] == [s.title for s in wh.catalogue.sections]
+    # every indicator's chart has its heading (bold, above it in its cell)
+    headings = {c.paragraphs[0].text for t in every_table(doc) for r in t.rows for c in r.cells
+                if c.paragraphs and c.paragraphs[0].runs and c.paragraphs[0].runs[0].bold}
+    assert {i.headline for i in pack.items} <= headings
 
 
 def _in_sections(wh):
@@ -74,15 +107,19 @@ def _in_sections(wh):
     return [i for s in wh.catalogue.sections for i in s.indicators]
 
 
-def test_every_picture_has_alt_text_and_fills_the_a4_text_width(wh, public_pack):
+def test_every_picture_has_alt_text_and_two_fit_across_the_a4_text_width(wh, public_pack):
     pack, doc = public_pack
-    shapes = doc.inline_shapes
-    assert len(shapes) == sum(len(i.figures) for i in pack.items) >= len(_in_sections(wh))
-    for shape in shapes:
-        assert shape._inline.docPr.get("descr", "").strip()
+    drawn = doc.element.body.findall(".//" + qn("wp:docPr"))
+    assert len(drawn) == sum(len(i.figures) for i in pack.items) >= len(_in_sections(wh))
+    for pr in drawn:
+        assert pr.get("descr", "").strip()
     sec = doc.sections[0]
     assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)  # A4 portrait
-    assert abs(shapes[0].width - (sec.page_width - sec.left_margin - sec.right_margin)) < Mm(1)
+    text_width = sec.page_width - sec.left_margin - sec.right_margin
+    widths = [int(e.get("cx")) for e in doc.element.body.findall(".//" + qn("wp:extent"))]
+    assert all(w <= text_width for w in widths)
+    half = [w for w in widths if w < text_width / 2]
+    assert len(half) >= len(_in_sections(wh)) and min(half) > text_width / 2 - Mm(10)
 
 
 def test_header_says_month_and_public_and_footer_numbers_pages(public_pack):
@@ -95,8 +132,12 @@ def test_header_says_month_and_public_and_footer_numbers_pages(public_pack):
 
 def test_tables_have_repeating_header_rows(public_pack):
     _, doc = public_pack
-    for t in doc.tables:
-        assert [c.text for c in t.rows[0].cells] == COMPARISON_HEADER
+    data_tables = [t for t in every_table(doc) if t.style is not None
+                   and t.style.name == "Table Grid"]  # the grid of charts has no lines
+    assert len(data_tables) > 40
+    for t in data_tables:
+        assert [c.text for c in t.rows[0].cells] in (
+            COMPARISON_HEADER, ["Figure", "Value", "Figure", "Value"], SUMMARY_HEADER)
         assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
@@ -106,16 +147,16 @@ def test_public_table_numbers_equal_lacdash_show_except_small_ones(wh, public_pa
     checked = suppressed = 0
     for ind in _in_sections(wh):  # all-children figures sit in their indicator's table
         s = wh.summary(ind.code, SMALL_MONTH)  # what `lacdash show` prints
-        latest = tables[ind.title][1]
-        assert latest[1] == (s["period"] or "")
+        value, rest = split_value(tables[ind.title]["Latest"])
+        assert rest.split(";")[0] == (s["period"] or "")
         if s["value"] is None:
             continue
         if ind.unit == "count" and 1 <= s["value"] < 5 or any(
                 v is not None and 1 <= v < 5 for v in (s["numerator"], s["denominator"])):
-            assert latest[2] == SUPPRESSED
+            assert value == SUPPRESSED
             suppressed += 1
         else:
-            assert latest[2] == ind.format_value(s["value"])
+            assert value == ind.format_value(s["value"])
             checked += 1
     assert checked > 30 and suppressed >= 1  # ADOPTIONS_NUMBER is 4 in May 2026
 
@@ -125,9 +166,9 @@ def test_public_pack_has_no_count_from_1_to_4_anywhere(wh, public_pack):
     texts = all_text(doc)
     assert not [t for t in texts if SMALL_OF.search(t)]
     counts = {i.title for i in wh.catalogue.indicators if i.unit == "count"}
-    for title, rows in tables_by_title(doc).items():
+    for title, pairs in tables_by_title(doc).items():
         if title in counts:
-            assert not [r for r in rows[1:] if r[2] in SMALL], title
+            assert not [v for v in pairs.values() if split_value(v)[0] in SMALL], title
     assert any(SUPPRESSED in t for t in texts)
     # chart data: no plotted count of 1-4 and no "3 of 40" in hover text
     for item in pack.items:
@@ -150,10 +191,11 @@ def test_private_pack_is_marked_confidential_and_shows_small_numbers(wh, private
     tables = tables_by_title(private_doc)
     s = wh.summary("ADOPTIONS_NUMBER", SMALL_MONTH)
     assert s["value"] == 4
-    assert tables["Children adopted this year"][1][2] == "4"
+    assert split_value(tables["Children adopted this year"]["Latest"])[0] == "4"
     for code in ("CLA_NUMBER", "HEALTH_CHECKS_PCT"):
         ind = wh.catalogue.get(code)
-        assert tables[ind.title][1][2] == ind.format_value(wh.summary(code, SMALL_MONTH)["value"])
+        assert split_value(tables[ind.title]["Latest"])[0] == ind.format_value(
+            wh.summary(code, SMALL_MONTH)["value"])
 
 
 def test_xlsx_board_pack_from_the_command_line(sample_config, wh, tmp_path, capsys):
