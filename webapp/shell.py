@@ -9,6 +9,7 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc, html, no_update, page_container
 
 from components import layout as shell_parts
+from components.formatting import as_at_param
 from webapp import context
 from webapp.auth import auth_mode, current_user
 from webapp.context import get_config
@@ -106,9 +107,22 @@ def register_callbacks(app) -> None:
                   Input(shell_parts.AS_AT_ID, "value"), State(URL_ID, "search"),
                   prevent_initial_call=True)
     def _as_at_to_url(value, search):
-        if not value or query_params(search).get("as_at") == value:
-            return no_update
-        return search_with_as_at(search, value)
+        new = search_for_choice(value, search, context.current().warehouse.months())
+        return no_update if new is None else new
+
+
+def search_for_choice(value: str | None, search: str | None, months) -> str | None:
+    """The address's query string once the as-at control shows `value`, or None when the
+    address already shows that month. An address without ?as_at= shows the latest month, so
+    the control showing the latest month there is no change: the dropdown reports its value
+    as it mounts, and writing ?as_at= then made the page router draw the whole page a second
+    time on every first view of a page opened without it (issue 15)."""
+    asked = (query_params(search).get("as_at") or "").strip()
+    if not value or asked == value:
+        return None
+    if not asked and months and as_at_param(months[-1]) == value:
+        return None
+    return search_with_as_at(search, value)
 
 
 # ------------------------------------------------------------------ pieces for pages
