@@ -54,7 +54,11 @@ def test_the_page_never_shows_a_child_id_or_a_date_of_birth(app):
 def test_the_adoption_page_shows_the_warehouse_figures(dash_duo, app, config):
     wh = Warehouse(config)
     dash_duo.start_server(app)
-
+    # child-level blocks are for signed-in users (issue 14: small numbers on open pages)
+    from tests.dashboard.test_browser import SIGN_IN_AS_VIEWER
+    dash_duo.driver.get(f"{dash_duo.server_url}/login")
+    dash_duo.driver.set_script_timeout(60)
+    assert dash_duo.driver.execute_async_script(SIGN_IN_AS_VIEWER) == 200
     dash_duo.wait_for_page(f"{dash_duo.server_url}/adoption?as_at=2018-01")
     dash_duo.wait_for_text_to_equal("#page-title", "Adoption as at January 2018")
     expected = {
