@@ -43,6 +43,7 @@ from pathlib import Path
 from bench.bench_dashboard import ROUTER, _rss_mb, page_paths, payload, router_values
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import PROJECT_ROOT, load_config
+from pipelines.store.queries import Warehouse
 from pipelines.store.warehouse import open_read_only
 
 LACDASH = Path(sys.executable).with_name("lacdash")
@@ -121,7 +122,6 @@ def main(argv=None) -> int:
           f"({db.stat().st_size / 1e6:.1f} MB)")
 
     cat = load_catalogue()
-    from pipelines.store.queries import Warehouse
     wh = Warehouse(config, cat)
     latest = wh.latest_month()
     nxt = (latest.replace(day=28) + timedelta(days=4)).replace(day=1)
