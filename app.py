@@ -19,7 +19,7 @@ from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import load_config
 from pipelines.store.queries import Warehouse
 from webapp import auth, context, shell
-from webapp.audience import audience_warehouse
+from webapp.audience import FULL, PUBLIC, audience_warehouse
 from webapp.exports_routes import register_export_routes
 
 ROOT = Path(__file__).resolve().parent
@@ -115,12 +115,16 @@ def warm_up(app: Dash) -> None:
     # worker's CPU busy for a minute after start (they build on demand in ~0.3 s each).
     paths = {"/"} | {f"/{s.slug}" for s in context.get_catalogue().sections}
     with app.server.test_request_context("/"):
-        for page in list(dash.page_registry.values()):
-            if page["path"] in paths and callable(page.get("layout")):
-                try:
-                    page["layout"]()
-                except Exception:  # noqa: BLE001
-                    pass
+        wh = context.get_warehouse()
+        # signed-in board members first (unsuppressed figures by default), then the public
+        for audience in (FULL, PUBLIC):
+            with wh.building_for(audience):
+                for page in list(dash.page_registry.values()):
+                    if page["path"] in paths and callable(page.get("layout")):
+                        try:
+                            page["layout"]()
+                        except Exception:  # noqa: BLE001
+                            pass
 
 
 WATCH_SECONDS = 5.0  # how often keep_warm looks at the warehouse file's version (a stat)

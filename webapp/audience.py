@@ -16,6 +16,8 @@ so a layout built for an editor is never served to an anonymous visitor.
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from typing import Callable
 
 import pandas as pd
@@ -54,6 +56,7 @@ class AudienceWarehouse:
     def __init__(self, warehouse, public: Callable[[], bool]):
         self._wh = warehouse
         self._public = public
+        self._building_for = threading.local()
 
     def __getattr__(self, name):
         return getattr(self._wh, name)
@@ -64,7 +67,20 @@ class AudienceWarehouse:
         return self._wh
 
     def is_public(self) -> bool:
-        return bool(self._public())
+        forced = getattr(self._building_for, "audience", None)
+        return forced == PUBLIC if forced is not None else bool(self._public())
+
+    @contextmanager
+    def building_for(self, audience: str):
+        """Read as `audience` sees the figures on this thread only, whoever the request is
+        (app.keep_warm builds each audience's pages ahead of its readers)."""
+        if audience not in (PUBLIC, FULL):
+            raise ValueError(f"audience {audience!r}: expected {PUBLIC!r} or {FULL!r}")
+        self._building_for.audience = audience
+        try:
+            yield self
+        finally:
+            self._building_for.audience = None
 
     def audience(self) -> str:
         return PUBLIC if self.is_public() else FULL

@@ -12,6 +12,7 @@ from app import create_app, keep_warm
 from pipelines.core.config import PROJECT_ROOT, load_config
 from pipelines.store.warehouse import save_commentary
 from webapp import context
+from webapp.audience import FULL, PUBLIC
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +25,13 @@ def sample_config(tmp_path_factory):
     return config
 
 
-def _kept_pages(raw, version):
-    """The page layouts the worker's one cache holds for `version`, by page key."""
+def _kept_pages(raw, version, audience=PUBLIC):
+    """The page layouts the worker's one cache holds for `version` and `audience`, by page."""
     with raw._cache_lock:
         items = list(raw._cache.items())
     return {key[1][1][1]: layout for key, layout in items
             if key[0] == version and isinstance(key[1], tuple) and len(key[1]) == 2
+            and key[1][0] == audience
             and isinstance(key[1][1], tuple) and key[1][1][0] == "page"}
 
 
@@ -72,4 +74,24 @@ def test_pages_built_at_start_and_again_after_a_commit(sample_config):
         stop.set()
         worker.join(timeout=120)
     assert not worker.is_alive()
-    assert _kept_pages(raw, first) == {}  # the replaced file's pages were let go
+    # built for signed-in readers (figures as they are) as well as for the public
+    assert ("key-points", latest) in _kept_pages(raw, second, FULL)
+    assert _kept_pages(raw, first) == {} == _kept_pages(raw, first, FULL)  # old file's let go
+
+
+def test_building_for_an_audience_is_this_thread_only(sample_config):
+    app = create_app(sample_config)
+    with app.server.test_request_context("/"):
+        wh = context.get_warehouse()
+        anonymous = wh.is_public()
+        seen = []
+        with wh.building_for(FULL if anonymous else PUBLIC):
+            assert wh.is_public() is not anonymous
+            other = threading.Thread(target=lambda: seen.append(wh.audience()))
+            other.start()
+            other.join()
+        assert wh.is_public() is anonymous
+    assert seen == [PUBLIC if anonymous else FULL]  # not what this thread was building for
+    with pytest.raises(ValueError, match="everyone"):
+        with wh.building_for("everyone"):
+            pass
