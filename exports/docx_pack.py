@@ -161,7 +161,7 @@ def _paragraphs(doc, text: str | None, empty: str | None = None) -> None:
 # ---------------------------------------------------------------- page and look
 
 AF_DARK_BLUE = "12436D"  # Analysis Function palette: headings unless the council sets a colour
-GAP = Cm(0.3)
+GAP = Cm(0.5)  # more than the cell margins (2 x 0.19 cm), so a picture fits its cell
 
 
 @dataclass
@@ -408,7 +408,8 @@ def _fill(cell_el, c: Cell, width, rgb) -> None:
     r.bold = True
     r.font.size = Pt(10)
     r.font.color.rgb = rgb
-    p.paragraph_format.keep_with_next = True
+    # (no keep-with-next inside a cell: LibreOffice then keeps the whole row off a page that
+    # has room for it; the row itself never splits)
     for b in c.bullets:
         q = cell_el.add_paragraph(b, style="List Bullet")
         _small(q, 9)
@@ -423,8 +424,19 @@ def _fill(cell_el, c: Cell, width, rgb) -> None:
     if c.sentence:
         q = cell_el.add_paragraph(c.sentence)
         _small(q, 8.5)
+    if c.commentary:
+        n = len(cell_el.paragraphs)
+        _paragraphs(cell_el, c.commentary)
+        for q in cell_el.paragraphs[n:]:
+            _small(q, 9)
+
+
+def _fill_table(cell_el, c: Cell, width) -> None:
+    """The small table under a chart, in the grid row below the chart's (LibreOffice moves a
+    row that may not split and holds a table to the next page whether or not it fits)."""
     if c.pairs:
-        q = cell_el.add_paragraph(c.table_caption)
+        q = cell_el.paragraphs[0]
+        q.add_run(c.table_caption)
         q.paragraph_format.space_after = Pt(0)
         _small(q, 8)
         rows = (len(c.pairs) + 1) // 2
@@ -452,11 +464,6 @@ def _fill(cell_el, c: Cell, width, rgb) -> None:
                     para.paragraph_format.space_after = Pt(0)
                     _small(para, 8)
         cell_el.add_paragraph().paragraph_format.space_after = Pt(0)
-    if c.commentary:
-        n = len(cell_el.paragraphs)
-        _paragraphs(cell_el, c.commentary)
-        for q in cell_el.paragraphs[n:]:
-            _small(q, 9)
 
 
 def _grid(doc, cells: list[Cell], page: Page, rgb) -> None:
@@ -470,20 +477,32 @@ def _grid(doc, cells: list[Cell], page: Page, rgb) -> None:
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
     for col in t.columns:  # the grid's widths (LibreOffice reads these, Word the cells')
         col.width = page.column_width
-    row, used = None, cols
+    rows, used = [], cols
     for c in cells:
         span = 2 if c.wide else 1
         if used + span > cols:
-            row = t.add_row()
-            _no_split(row)
-            for cell in row.cells:
-                cell.width = page.column_width
+            rows.append([])
             used = 0
-        target = row.cells[used]
-        if span == 2:
-            target = target.merge(row.cells[used + 1])
-        _fill(target, c, page.picture_width * span + GAP * (span - 1), rgb)
+        rows[-1].append((used, span, c))
         used += span
+    for group in rows:
+        charts = t.add_row()
+        _no_split(charts)
+        tables = t.add_row() if any(c.pairs for _, _, c in group) else None
+        for row in (charts, tables):
+            for cell in row.cells if row is not None else ():
+                cell.width = page.column_width
+        for at, span, c in group:
+            width = page.picture_width * span + GAP * (span - 1)
+            target = charts.cells[at]
+            if span == 2:
+                target = target.merge(charts.cells[at + 1])
+            _fill(target, c, width, rgb)
+            if tables is not None and c.pairs:
+                below = tables.cells[at]
+                if span == 2:
+                    below = below.merge(tables.cells[at + 1])
+                _fill_table(below, c, width)
 
 
 def _pairs(item: Item, authority: str) -> list[tuple[str, str]]:
