@@ -2,27 +2,15 @@
 commit, so the first reader after an upload does not wait for them."""
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 
 import pytest
 
 from app import create_app, keep_warm
-from pipelines.core.config import PROJECT_ROOT, load_config
 from pipelines.store.warehouse import save_commentary
 from webapp import context
 from webapp.audience import FULL, PUBLIC
-
-
-@pytest.fixture(scope="module")
-def sample_config(tmp_path_factory):
-    from tools.sample.build import build_sample
-    d = tmp_path_factory.mktemp("sample")
-    shutil.copy(PROJECT_ROOT / "data" / "config.toml", d / "config.toml")
-    config = load_config(d / "config.toml").with_warehouse(d / "w.duckdb")
-    build_sample(config)
-    return config
 
 
 def _kept_pages(raw, version, audience=PUBLIC):
