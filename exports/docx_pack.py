@@ -1,11 +1,14 @@
-"""The board pack as a Word document (python-docx), A4 portrait, in the report's structure:
-title page, key points, each section (Heading 1) with each indicator (Heading 2: what the
-chart shows), its chart with alt text, a comparator table and commentary, then definitions.
-The Adoption section opens with the scorecard table when adoption records are loaded.
+"""The board pack as a Word document (python-docx) laid out as the real report (issue 17):
+title page with the council's logo and a contents (a linked line per Heading 1 in a Word
+TOC field, page numbers from a first PDF when one is made); every indicator in one summary
+table; the exceptions and key points; then each section (Heading 1) with its charts two
+across on A4 portrait or three on landscape (`Page`), each with its heading, picture (alt
+text), the notes taken out of the picture, its one-sentence summary and a small comparator
+table in the row below; then the action plan and (optionally) the definitions.
 
-Real Word heading styles (navigation pane, table of contents), header rows that repeat across
-pages, alt text on every picture (python-docx does not set it), page numbers, the month and
-the mode (Public / CONFIDENTIAL) in the header of every page.
+Real Word heading styles (navigation pane, contents, PDF bookmarks), header rows that repeat
+across pages, alt text on every picture (python-docx does not set it), page numbers, the
+month and the mode (Public / CONFIDENTIAL) in the header of every page.
 """
 from __future__ import annotations
 
