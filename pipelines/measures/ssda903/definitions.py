@@ -15,6 +15,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from pipelines.core import periods
 from pipelines.measures.ssda903.care import Care, expand_months, months_back
 
 COLUMNS = ["value", "numerator", "denominator", "missing_reason"]
@@ -344,8 +345,8 @@ def review_participation(care: Care) -> pd.DataFrame:
     r = review_schedule(care)
     r = r[r["REVIEW_CODE"] != "PN0"]
     months = care.months
-    fy_start = pd.Series([pd.Timestamp(m.year if m.month >= 4 else m.year - 1, 4, 1)
-                          for m in months], index=months)
+    fy_start = pd.Series([pd.Timestamp(periods.financial_year_start(m)) for m in months],
+                         index=months)
     dates = r["REVIEW"].to_numpy(dtype="datetime64[us]")
     order = np.argsort(dates)
     dates = dates[order]

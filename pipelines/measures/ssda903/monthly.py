@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pipelines.core import periods
 from pipelines.measures import adoption as adoption_scorecard
 from pipelines.measures.ssda903 import definitions as d
 from pipelines.measures.ssda903.adoption import adoption_children, scorecard_monthly
@@ -89,7 +90,8 @@ def compute(extract: Extract, *, area_code: str, catalogue, population=None,
     quality = quality if quality is not None else extract.quality
     by_definition = {}
     for ind in catalogue:
-        name = getattr(ind, "ssda903", None) or _SSDA903.get(ind.code)
+        name = (getattr(ind, "ssda903", None) or _SSDA903.get(ind.code)
+                or ("adoption" if ind.computed == "adoption" else None))
         if name:
             by_definition.setdefault(name, []).append(ind.code)
     parts = []
@@ -158,10 +160,7 @@ _SSDA903 = {
     "SW_3PLUS_PCT": "sw_3plus", "HEALTH_CHECKS_PCT": "oc2_health_assessment",
     "DENTAL_CHECKS_PCT": "oc2_teeth", "IMMUNISATIONS_PCT": "oc2_immunisations",
     "CL_EET_PCT": "oc3_eet", "CL_SUITABLE_ACCOM_PCT": "oc3_suitable",
-    "ADOPTIONS_NUMBER": "adoption", "A1_DAYS_3YR": "adoption", "A1_DAYS_1YR": "adoption",
-    "A1_WITHIN_PCT": "adoption", "A2_DAYS_3YR": "adoption", "A2_DAYS_1YR": "adoption",
-    "A10_DAYS_3YR": "adoption", "A10_DAYS_1YR": "adoption",
-}
+}  # the adoption scorecard's codes: the catalogue's `computed: adoption`
 DEFINITIONS = set(MONTHLY) | set(ANNUAL) | set(CANNOT) | {"placement_types", "adoption"}
 
 
@@ -177,7 +176,7 @@ def year_end_figures(frame: pd.DataFrame) -> pd.DataFrame:
     denominator."""
     f = frame[frame["breakdown"] == ""]
     march = f[(f["period_type"] == "month") & (f["period_end"].dt.month == 3)]
-    march = march.assign(year=[f"{y - 1}-{y % 100:02d}" for y in march["period_end"].dt.year])
+    march = march.assign(year=[periods.financial_year_label(d) for d in march["period_end"]])
     years = f[f["period_type"] == "year"].assign(year=lambda x: x["period_label"])
     # DfE publishes the 3+ placements share; ours is its complement (fewer than 3).
     three = march[march["indicator_code"] == "STABILITY_FEWER_3_PCT"]
