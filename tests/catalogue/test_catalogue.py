@@ -264,6 +264,33 @@ def test_validation_reports_every_problem_at_once(tmp_path):
     assert "line " in message  # points at where in the file
 
 
+def test_each_problem_names_the_field_what_was_found_and_what_was_expected(tmp_path):
+    data = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    inds = data["indicators"]
+    inds[0]["decimals"] = 7
+    inds[1]["target"] = "426"  # text, not a number
+    inds[2]["breakdowns"] = {"Placed Where": ["inside_area"]}
+    inds[3]["targets_by_year"] = {"2017": 426}
+    inds[4]["comparators"] = ["ENG", "XX"]
+    data["sections"][0]["colour"] = "red"
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(path)
+    problems = err.value.problems
+    codes = [i["code"] for i in inds[:5]]
+    for n, (code, expected) in enumerate(zip(codes, (
+            "decimals must be less than or equal to 4, got 7",
+            "target must be a valid number, got '426'",
+            "breakdowns key 'Placed Where' must be lower_case_with_underscores",
+            "targets_by_year key '2017' must be a financial year like '2017-18'",
+            "comparators[1] 'XX' is not one of WM, SN or ENG")), start=1):
+        assert any(p.startswith(f"indicator {n} ({code}, line ") and p.endswith(expected)
+                   for p in problems), (code, expected, problems)
+    assert any(p.startswith("section 1 (") and "unknown field 'colour'" in p for p in problems)
+    assert len(problems) == 6  # one bad section does not make its indicators' section unknown
+
+
 def test_polarity_none_with_a_rag_is_refused(tmp_path):
     data = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
     cla_rate = next(i for i in data["indicators"] if i["code"] == "CLA_RATE")

@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
+from pipelines.core import periods
 from pipelines.core.periods import Period, PeriodError, month_end, parse_period
 
 JAN_2018 = Period(date(2018, 1, 1), date(2018, 1, 31), "Jan 2018", "month")
@@ -59,3 +60,41 @@ def test_unreadable_periods_raise_with_what_was_found(text, says):
 def test_month_end():
     assert month_end(date(2016, 2, 3)) == date(2016, 2, 29)
     assert month_end(date(2018, 12, 1)) == date(2018, 12, 31)
+
+
+# ---------------------------------------------------------------- the one home of date rules
+def test_month_end_of_dates_times_and_year_month_text():
+    import pandas as pd
+    assert month_end(datetime(2016, 2, 3, 13, 45)) == date(2016, 2, 29)
+    assert month_end(pd.Timestamp("2018-12-01")) == date(2018, 12, 31)
+    assert month_end("2018-02") == date(2018, 2, 28)
+    ends = periods.month_ends(pd.Series(["2018-01-15", "2016-02-01"]))
+    assert ends.tolist() == [pd.Timestamp("2018-01-31"), pd.Timestamp("2016-02-29")]
+
+
+@pytest.mark.parametrize("day, start, end, label", [
+    (date(2017, 4, 1), date(2017, 4, 1), date(2018, 3, 31), "2017-18"),
+    (date(2018, 3, 31), date(2017, 4, 1), date(2018, 3, 31), "2017-18"),
+    (date(1999, 12, 31), date(1999, 4, 1), date(2000, 3, 31), "1999-00"),
+])
+def test_financial_year_of_a_day(day, start, end, label):
+    assert periods.financial_year_start(day) == start
+    assert periods.financial_year_end(day) == end
+    assert periods.financial_year_label(day) == label
+    assert parse_period(label).label == label  # the label reads back as the same year
+
+
+def test_year_labels_codes_and_marches():
+    assert periods.year_label(2017) == "2017-18"
+    assert periods.year_label(2017, "academic") == "2017/18"
+    assert periods.year_label(2017, "calendar") == "2017"
+    assert periods.financial_year_code(2017) == "201718"
+    assert periods.financial_year_march("2017-18") == "Mar 2018"
+    assert periods.financial_year_march("2099-00") == "Mar 2100"
+    assert periods.financial_year_march("2017") is None
+    assert periods.normalise_fy_label("2017/2018") == periods.normalise_fy_label("201718") == "2017-18"
+    assert periods.month_label(date(2018, 1, 9)) == "Jan 2018"
+    assert periods.month_label("2018-09", long=True) == "September 2018"
+    assert periods.parse_as_at("2018-02") == date(2018, 2, 28)
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        periods.parse_as_at("2018-13")
