@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from pipelines.core.canonical import COLUMNS
+from pipelines.core.canonical import frame as canonical_frame
 from pipelines.core.periods import financial_year_label, financial_year_start, month_label
 from pipelines.core.problems import Problem
 
@@ -514,17 +515,7 @@ def monthly_indicators(children: pd.DataFrame, area_code: str, months,
                 value, num, reason = w["pct_within"], float(w["n_within"]), pd.NA
             rows.append({**base, "indicator_code": code, "value": value, "numerator": num,
                          "denominator": float(w["n"]), "missing_reason": reason})
-    out = pd.DataFrame(rows, columns=CANONICAL_COLUMNS)
-    for c in ["indicator_code", "area_code", "period_label", "period_type", "breakdown",
-              "status", "source_column"]:
-        out[c] = out[c].astype("str")
-    out["missing_reason"] = out["missing_reason"].astype("str")
-    for c in ["period_start", "period_end"]:
-        out[c] = out[c].astype("datetime64[us]")
-    for c in ["value", "numerator", "denominator"]:
-        out[c] = out[c].astype("float64")
-    out["source_row"] = out["source_row"].astype("Int64")
-    return out
+    return canonical_frame(rows)
 
 
 def children_waiting(children: pd.DataFrame, as_at) -> pd.DataFrame:

@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from pipelines.core.canonical import frame as canonical_frame
 from pipelines.measures import adoption as scorecard
 from pipelines.measures.adoption import ADOPTION_COLUMNS
 from pipelines.measures.ssda903.care import Care
@@ -150,14 +151,4 @@ def scorecard_monthly(children: pd.DataFrame, area_code: str, months, thresholds
         rows.append({**base, "indicator_code": "ADOPTIONS_NUMBER",
                      "value": float(card[("A1", "year_to_date")][0]), "numerator": math.nan,
                      "denominator": math.nan, "missing_reason": pd.NA})
-    out = pd.DataFrame(rows, columns=scorecard.CANONICAL_COLUMNS)
-    for c in ["indicator_code", "area_code", "period_label", "period_type", "breakdown",
-              "status", "source_column"]:
-        out[c] = out[c].astype("str")
-    out["missing_reason"] = out["missing_reason"].astype("str")
-    for c in ["period_start", "period_end"]:
-        out[c] = out[c].astype("datetime64[us]")
-    for c in ["value", "numerator", "denominator"]:
-        out[c] = out[c].astype("float64")
-    out["source_row"] = out["source_row"].astype("Int64")
-    return out
+    return canonical_frame(rows)
