@@ -68,7 +68,7 @@ def validator_python() -> Path:
 
 def install(venv: Path = DEFAULT_VENV) -> None:
     """Make the validator's environment (needs the package index once)."""
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", PACKAGE],
                    check=True)
 
@@ -167,7 +167,10 @@ def run(tables, extract, key: bytes, la: str = "") -> list[dict]:
 if __name__ == "__main__":
     if "--install" in sys.argv:
         target = Path(os.environ.get("LACDASH_903_VENV", DEFAULT_VENV))
-        if (target / "bin" / "python").exists():
+        python = target / "bin" / "python"
+        # an install cut short leaves the python without the package: check the import
+        if python.exists() and subprocess.run([str(python), "-c", "import lac_validator"],
+                                              capture_output=True).returncode == 0:
             print(f"{PACKAGE} already installed in {target}")
         else:
             install(target)
