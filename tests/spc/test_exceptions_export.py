@@ -6,6 +6,7 @@ import base64
 import io
 
 from docx import Document
+from docx.oxml.ns import qn
 from pptx import Presentation
 
 from exports.content import build_pack
@@ -27,11 +28,15 @@ def test_word_pack_opens_with_attention_then_improved_with_charts_and_alt_text(w
     w = _warehouse(wolves_config)
     pack = _pack(w, "private")
     doc = Document(io.BytesIO(build_docx(pack, lambda fig: PNG)))
-    paras = [p.text for p in doc.paragraphs if p.text.strip()]
-    start = paras.index("What needs attention this month")
-    assert start < paras.index("Improved for real") < paras.index("Key points")
-    eet = next(i for i, p in enumerate(paras) if p.endswith(": 40% in Mar 2018"))
-    assert start < eet < paras.index("Improved for real")
+    # every paragraph in document order, those in the chart grid's cells included
+    paras = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in doc.element.body.iter(qn("w:p"))]
+    paras = [p for p in paras if p.strip()]
+    def heading(text):  # the section itself, not its line in the contents
+        return max(i for i, p in enumerate(paras) if p == text)
+    start = heading("What needs attention this month")
+    assert start < heading("Improved for real") < heading("Key points")
+    eet = next(i for i, p in enumerate(paras) if i > start and p.endswith(": 40% in Mar 2018"))
+    assert start < eet < heading("Improved for real")
     assert any("A real change for the worse" in p for p in paras[start:])
     shapes = doc.inline_shapes
     assert len(shapes) == len(pack.exceptions.figures) >= 2
