@@ -47,10 +47,19 @@ def _str(v):
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+_SAMPLE = 8  # a long list or tuple is measured by this many of its items, scaled up
+
+
 def cache_size(obj) -> int:
     """About how many bytes `obj` holds: frames by pandas' own count, containers and objects
     (page layouts are trees of components with a `__dict__`) by walking them, each object
-    once. Enough to bound a cache by memory, not an exact figure."""
+    once; a long list (the rows of a month's records) by an even sample of its items, scaled
+    up, so measuring costs little beside building. Enough to bound a cache by memory, not an
+    exact figure."""
+    if isinstance(obj, (list, tuple)) and len(obj) > 2 * _SAMPLE:
+        step = len(obj) / _SAMPLE
+        sample = [obj[int(i * step)] for i in range(_SAMPLE)]
+        return sys.getsizeof(obj) + int(sum(cache_size(o) for o in sample) * step)
     seen: set[int] = set()
     total = 0
     stack = [obj]
@@ -69,6 +78,8 @@ def cache_size(obj) -> int:
         if isinstance(o, dict):
             stack.extend(o.keys())
             stack.extend(o.values())
+        elif isinstance(o, (list, tuple)) and len(o) > 2 * _SAMPLE:
+            total += cache_size(o) - sys.getsizeof(o, 64)
         elif isinstance(o, (list, tuple, set, frozenset)):
             stack.extend(o)
         elif not isinstance(o, (str, bytes, int, float, bool, type(None), date, type)):
