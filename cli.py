@@ -180,7 +180,7 @@ def _progress(done: int, total: int, what: str):
 
 # ------------------------------------------------------------------ show
 
-def cmd_show(args, config) -> int:
+def _indicator_and_month(args, config):
     cat = load_catalogue()
     ind = cat.resolve(args.code)
     if ind is None:
@@ -188,12 +188,17 @@ def cmd_show(args, config) -> int:
         raise UsageError(f"unknown indicator code '{args.code}'" +
                          (f": did you mean {', '.join(hint)}?" if hint else ""))
     try:
-        as_at = parse_as_at(args.as_at)
+        as_at = parse_as_at(getattr(args, "as_at", None))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if not config.warehouse_path.exists():
         raise UsageError(f"no warehouse at {config.warehouse_path}: run `lacdash sample` or "
                          "`lacdash ingest FILE` first")
+    return cat, ind, as_at
+
+
+def cmd_show(args, config) -> int:
+    cat, ind, as_at = _indicator_and_month(args, config)
     wh = Warehouse(config, cat)
     s = wh.summary(ind.code, as_at)
     if args.json:
@@ -235,23 +240,6 @@ def cmd_show(args, config) -> int:
 
 
 # ------------------------------------------------------------------ spc
-
-def _indicator_and_month(args, config):
-    cat = load_catalogue()
-    ind = cat.resolve(args.code)
-    if ind is None:
-        hint = cat.suggest(args.code)
-        raise UsageError(f"unknown indicator code '{args.code}'" +
-                         (f": did you mean {', '.join(hint)}?" if hint else ""))
-    try:
-        as_at = parse_as_at(getattr(args, "as_at", None))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if not config.warehouse_path.exists():
-        raise UsageError(f"no warehouse at {config.warehouse_path}: run `lacdash sample` or "
-                         "`lacdash ingest FILE` first")
-    return cat, ind, as_at
-
 
 def cmd_spc(args, config) -> int:
     cat, ind, as_at = _indicator_and_month(args, config)

@@ -12,7 +12,7 @@ import base64
 import binascii
 from datetime import date
 
-import pandas as pd
+from components.formatting import is_missing
 
 from pipelines.plan_uploads import check_plan_file, import_plan_file
 from pipelines.sources.action_plan import parse_date
@@ -37,14 +37,7 @@ def _blank(v) -> bool:
 
 def _str(v):
     """Text of a stored value; None for missing (None, NaN, NaT)."""
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(v)
+    return None if is_missing(v) else str(v)
 
 
 def status_options() -> list[dict]:
