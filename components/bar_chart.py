@@ -2,7 +2,7 @@
 
 - `breakdown_figure`: a breakdown over time (placement types, Ofsted ratings), stacked or
   grouped, each category with a fixed colour and fill pattern (readable in greyscale);
-- `comparator_bar_figure`: the authority beside West Midlands, statistical neighbours and
+- `comparator_bar_figure`: the authority beside its region, statistical neighbours and
   England for one published year;
 - `attainment_rows`: the KS2/KS4 table's rows (looked-after children beside all local
   children and the three comparators), drawn by `components.tables.attainment_table`.
@@ -154,6 +154,7 @@ def comparator_bar_figure(
     comparators_df: pd.DataFrame,
     *,
     authority_name: str,
+    region_name: str | None = None,
     year: str | None = None,
     target: float | None = None,
     title: str | None = None,
@@ -163,8 +164,8 @@ def comparator_bar_figure(
     for_export: bool = False,
 ) -> go.Figure:
     """Horizontal bars for one published year (`period_label`, default the latest year with a
-    local figure): the authority, West Midlands, statistical neighbours, England."""
-    names = theme.series_names(authority_name)
+    local figure): the authority, its region (`region_name`), statistical neighbours, England."""
+    names = theme.series_names(authority_name, region_name)
     df = frame_or_empty(comparators_df)
     fig = go.Figure(layout=dict(template=theme.TEMPLATE_NAME))
     year = _pick_year(df, year) if not df.empty else None

@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from components.formatting import as_at_param, format_value, is_missing, month_label, to_date
 from components.theme import GRAPH_CONFIG
+from components.names import comparator_name
 from pipelines.core import catalogue
 
 AS_AT_ID = "as-at"
@@ -158,9 +159,10 @@ def key_points(commentary: Mapping | None) -> html.Section | None:
     ], className="key-points", **{"aria-labelledby": "key-points-heading"})
 
 
-def footer(authority_name: str, *, extra: Any = None) -> html.Footer:
+def footer(authority_name: str, *, region_name: str | None = None, extra: Any = None) -> html.Footer:
+    region = comparator_name("west_midlands", region_name=region_name)
     return html.Footer([
-        html.P([f"Local figures: {authority_name}. West Midlands, statistical-neighbour and England "
+        html.P([f"Local figures: {authority_name}. {region}, statistical-neighbour and England "
                 "figures: Department for Education published statistics (annual)."]),
         html.P("Missing figures are shown as 'no figure' with the reason; they are never counted as zero."),
         extra,

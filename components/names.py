@@ -6,7 +6,11 @@ from __future__ import annotations
 
 SERIES_NAMES = {
     "local": "Local authority",  # replaced by the authority's name: see series_names()
-    "west_midlands": "West Midlands",
+    # The region comparator keeps its old key (`lacdash show --json` scripts read
+    # `west_midlands`); its label is the configured region's name, as DfE names it
+    # (Config.region_name: "West Midlands", "North East", "Inner London"...), passed as
+    # `region_name`. "Region" is only what a builder given no name says.
+    "west_midlands": "Region",
     "statistical_neighbours": "Statistical neighbours",
     "england": "England",
     "target": "Target",
@@ -25,8 +29,16 @@ COMPARATORS = ("west_midlands", "statistical_neighbours", "england")
 SENTENCE_ORDER = ("england", "statistical_neighbours", "west_midlands")
 
 
-def comparator_name(key: str, *, in_sentence: bool = False) -> str:
+def comparator_name(key: str, *, in_sentence: bool = False, region_name: str | None = None) -> str:
     """The one name of each comparator: 'Statistical neighbours' in a table or legend,
-    'statistical neighbours' inside a sentence; 'West Midlands' and 'England' either way."""
-    name = SERIES_NAMES[key]
+    'statistical neighbours' inside a sentence; the region (`region_name`, e.g. 'West
+    Midlands' or 'North East') and 'England' either way."""
+    if key in ("west_midlands", "region") and region_name:
+        return region_name
+    name = SERIES_NAMES["west_midlands" if key == "region" else key]
     return name[:1].lower() + name[1:] if in_sentence and key == "statistical_neighbours" else name
+
+
+def comparator_names(region_name: str | None, *, in_sentence: bool = False) -> dict[str, str]:
+    """{key: name} of the comparators (COMPARATORS), the region named."""
+    return {k: comparator_name(k, in_sentence=in_sentence, region_name=region_name) for k in COMPARATORS}

@@ -19,8 +19,12 @@ from components.sparkline import sparkline_image
 from components.names import COMPARATORS, comparator_name
 from components.summary_text import change_label, direction, rag_key, rag_symbol, rag_word, target_text
 
-HEADERS = ["Indicator", "Latest", "Since last month", "Since last out-turn", "Target", "Status",
-           *[comparator_name(k) for k in COMPARATORS], "Last 13 months"]
+
+
+def headers(region_name: str | None = None) -> list[str]:
+    """The scorecard's column headings, the region comparator named `region_name`."""
+    return ["Indicator", "Latest", "Since last month", "Since last out-turn", "Target", "Status",
+            *[comparator_name(k, region_name=region_name) for k in COMPARATORS], "Last 13 months"]
 
 
 def indicator_href(code: str, as_at: Any = None) -> str:
@@ -106,7 +110,8 @@ def scorecard_row(summary, indicator, href: str | None = None,
                      outturn.label if outturn else None, "Since last out-turn"),
         html.Td(target_text(indicator, summary), **{"data-label": "Target"}),
         html.Td(rag_pill(summary.rag, summary.rag_basis), **{"data-label": "Status"}),
-        *[_comparator_cell(indicator, comps.get(key), comparator_name(key),
+        *[_comparator_cell(indicator, comps.get(key),
+                           comparator_name(key, region_name=getattr(summary, "region_name", None)),
                            _rank_line(summary.rank) if key == "england" else None)
           for key in COMPARATORS],
         html.Td(sparkline_image(spark, indicator) if spark else "–", **{"data-label": "Last 13 months"}),
@@ -116,10 +121,14 @@ def scorecard_row(summary, indicator, href: str | None = None,
 def scorecard_section(section: str, summaries: Sequence[Mapping], indicators: Mapping[str, Any], *,
                       title: str | None = None, as_at: Any = None, section_href: str | None = None,
                       heading_level: int = 2,
-                      monthly_changes: Mapping[str, tuple[str, str | None]] | None = None) -> html.Section:
+                      monthly_changes: Mapping[str, tuple[str, str | None]] | None = None,
+                      region_name: str | None = None) -> html.Section:
     """A section heading (linking to the section page) and its scorecard table.
     `indicators` maps code -> Indicator (a Catalogue that supports `[code]` will do);
-    `monthly_changes` maps code -> words for the change since last month (see `_change_cell`)."""
+    `monthly_changes` maps code -> words for the change since last month (see `_change_cell`);
+    `region_name` names the region column (default: as the summaries name it)."""
+    region_name = region_name or next((s.region_name for s in summaries
+                                       if getattr(s, "region_name", None)), None)
     section = section_slug(section)
     title = title or section_title(section) or section.replace("-", " ").capitalize()
     href = section_href or default_section_href(section, as_at)
@@ -129,7 +138,7 @@ def scorecard_section(section: str, summaries: Sequence[Mapping], indicators: Ma
             for s in summaries]
     table = html.Table([
         html.Caption(f"{title}: latest figures, changes, targets and comparators", className="visually-hidden"),
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in HEADERS])),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers(region_name)])),
         html.Tbody(rows),
     ], className="scorecard")
     return html.Section([heading, table], className="scorecard-section", **{"aria-labelledby": f"section-{section}"})

@@ -19,11 +19,16 @@ from components.formatting import (
     is_missing,
     month_label,
 )
-from components.names import COMPARATORS, RAG_STYLES, SENTENCE_ORDER, comparator_name
+from components.names import RAG_STYLES, SENTENCE_ORDER, comparator_name
 from pipelines.core.catalogue import round_half_up
 
 COMPARATOR_ORDER = SENTENCE_ORDER
-COMPARATOR_LABELS = {key: comparator_name(key, in_sentence=True) for key in COMPARATORS}
+
+
+def comparator_label(key: str, comp: Any = None) -> str:
+    """A comparator's name inside a sentence; the region is named as the summary's comparator
+    (present.summary.ComparatorFigure.region_name) names it."""
+    return comparator_name(key, in_sentence=True, region_name=getattr(comp, "region_name", None))
 
 DIRECTION_ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 NO_RAG = {"word": "No target", "symbol": "–"}
@@ -222,7 +227,7 @@ def chart_summary(indicator, summary, authority_name: str) -> str:
         text = f"{subject}: {format_missing(summary.missing_reason)} for {authority_name} in {when}"
         if comp:
             key, c = comp
-            text += (f"; {COMPARATOR_LABELS[key]} {_verb(indicator, False)} "
+            text += (f"; {comparator_label(key, c)} {_verb(indicator, False)} "
                      f"{format_value(indicator, c.value)} in {c.year}")
         return text + "."
 
@@ -249,7 +254,7 @@ def chart_summary(indicator, summary, authority_name: str) -> str:
     if comp:
         key, c = comp
         parts.append(
-            f"{_relation(value, c.value, indicator)} {COMPARATOR_LABELS[key]} "
+            f"{_relation(value, c.value, indicator)} {comparator_label(key, c)} "
             f"({format_value(indicator, c.value)}, {c.year})"
         )
     first, clauses = parts[0], parts[1:]
@@ -277,7 +282,7 @@ def headline(indicator, summary) -> str:
     comp = first_comparator(summary)
     if comp:
         key, c = comp
-        parts.append(f"{_relation(value, c.value, indicator)} {COMPARATOR_LABELS[key]}")
+        parts.append(f"{_relation(value, c.value, indicator)} {comparator_label(key, c)}")
     if parts:
         return f"{subject} {_verb(indicator, True)} " + " and ".join(parts)
 

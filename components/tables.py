@@ -62,10 +62,11 @@ def data_table(indicator, series_df: pd.DataFrame, *, caption: str | None = None
 
 
 def comparator_table(indicator, comparators_df: pd.DataFrame, *, authority_name: str,
-                     caption: str | None = None, id: str | None = None) -> html.Table:
-    """One row per published year (newest first): the authority, West Midlands, statistical
-    neighbours and England."""
-    names = series_names(authority_name)
+                     region_name: str | None = None, caption: str | None = None,
+                     id: str | None = None) -> html.Table:
+    """One row per published year (newest first): the authority, its region (`region_name`),
+    statistical neighbours and England."""
+    names = series_names(authority_name, region_name)
     df = frame_or_empty(comparators_df)
     present = [c for c in COMPARATOR_COLUMNS if not df.empty and (df["comparator"] == c).any()]
     rows = []
@@ -108,12 +109,13 @@ def revisions_table(indicator, revisions_df: pd.DataFrame, *, caption: str | Non
     return _table(caption, ["Period", "First reported", "Now", "Revised on"], rows, numeric_from=1, id=id)
 
 
-def attainment_table(rows: Sequence[Mapping], *, authority_name: str, caption: str | None = None,
-                     id: str | None = None) -> html.Table:
+def attainment_table(rows: Sequence[Mapping], *, authority_name: str, region_name: str | None = None,
+                     caption: str | None = None, id: str | None = None) -> html.Table:
     """The KS2/KS4 table: measure (with year) by looked-after children, all children in the
-    authority, and looked-after children in West Midlands, statistical neighbours, England."""
+    authority, and looked-after children in its region (`region_name`), statistical
+    neighbours, England."""
     headers = ["Measure", f"{authority_name} looked-after children", f"All children in {authority_name}",
-               "West Midlands looked-after children", "Statistical neighbours looked-after children",
+               f"{series_names(authority_name, region_name)['west_midlands']} looked-after children", "Statistical neighbours looked-after children",
                "England looked-after children"]
     body = []
     for row in rows:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.names import SERIES_NAMES
+from components.names import SERIES_NAMES, comparator_name
 
 # UK Government Analysis Function categorical palette.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -75,9 +75,10 @@ EXPORT_WIDTH = 1000
 EXPORT_HEIGHT = 560
 
 
-def series_names(authority_name: str) -> dict[str, str]:
-    """SERIES_NAMES with the local authority's own name."""
-    return {**SERIES_NAMES, "local": authority_name}
+def series_names(authority_name: str, region_name: str | None = None) -> dict[str, str]:
+    """SERIES_NAMES with the local authority's own name and its region's (Config.region_name)."""
+    return {**SERIES_NAMES, "local": authority_name,
+            "west_midlands": comparator_name("west_midlands", region_name=region_name)}
 
 
 def category_style(category: str, order: list[str] | None = None) -> tuple[str, str]:

@@ -244,6 +244,7 @@ def trend_figure(
     *,
     authority_name: str,
     as_at,
+    region_name: str | None = None,
     outturns: pd.DataFrame | list[dict] | None = None,
     target: float | None = None,
     title: str | None = None,
@@ -254,8 +255,9 @@ def trend_figure(
 ) -> go.Figure:
     """The trend chart for one indicator (see module docstring). `series_df` and
     `comparators_df` are the frames of `Warehouse.series` / `Warehouse.comparators`;
-    `outturns` overrides the derived March out-turns; `target` overrides `indicator.target`."""
-    names = theme.series_names(authority_name)
+    `outturns` overrides the derived March out-turns; `target` overrides `indicator.target`;
+    `region_name` names the region comparator (Config.region_name)."""
+    names = theme.series_names(authority_name, region_name)
     pts = local_points(series_df)
     monthly = is_monthly(series_df)
     as_at_date = to_date(as_at)
@@ -337,7 +339,7 @@ def trend_figure(
         source = source if source is not None else getattr(indicator, "source", None)
         notes = list(footnotes)
         if segments:
-            notes.append("West Midlands, statistical neighbours and England are published annual figures, "
+            notes.append(f"{names['west_midlands']}, statistical neighbours and England are published annual figures, "
                          "drawn across the year they describe.")
         if not outs.empty:
             notes.append("Ringed points are the financial year's out-turn (March).")

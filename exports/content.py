@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
 from components.bar_chart import breakdown_figure
 from components.summary_text import rag_label, target_text
-from components.names import COMPARATORS, comparator_name
+from components.names import COMPARATORS, comparator_name, comparator_names
 from components.trend_chart import trend_figure
 from exports.adoption_export import CHARTS, adoption_chart, export_figure
 from exports.print_style import WIDE
@@ -29,7 +29,6 @@ from present.blocks import TrendBlock, trend_block
 from present.summary import IndicatorSummary
 
 KEY_POINTS = "key-points"
-COMPARATOR_NAMES = {key: comparator_name(key) for key in COMPARATORS}
 
 
 @dataclass
@@ -79,6 +78,7 @@ class Pack:
     exceptions: Any = None   # exports.exceptions_export.ExceptionsPart: set for the whole pack
     definition: Any = None   # present.pack.PackDefinition: orientation, look, appendix
     captions: dict = field(default_factory=dict)  # id(fig) -> lines under a compact chart
+    region_name: str | None = None  # the region comparator's label (Config.region_name)
 
     @property
     def month(self) -> str:
@@ -167,7 +167,7 @@ def _figures(item: Item, authority: str, as_at: date, mode: str) -> list:
     ind = item.indicator
     notes = [SUPPRESSED_FOOTNOTE] if item.any_suppressed else []
     trend = trend_figure(ind, item.series, item.comparators, authority_name=authority,
-                         as_at=as_at, target=item.summary.target, footnotes=notes,
+                         region_name=item.summary.region_name, as_at=as_at, target=item.summary.target, footnotes=notes,
                          for_export=True)
     figs = [("trend", trend, item.text)]
     for chart in item.charts:  # the screen's breakdown charts (present.breakdowns)
@@ -336,7 +336,8 @@ def build_item(wh, code: str, as_at: date, mode: str = PUBLIC, *, figures: bool 
         raw = wh.breakdown_series(code, as_at)
         bd = suppress_breakdowns(raw, ind, mode, totals=series) if len(raw) else None
     summary = IndicatorSummary.from_store(
-        ind, suppress_summary(wh.summary(code, as_at), ind, mode, series, comps))
+        ind, suppress_summary(wh.summary(code, as_at), ind, mode, series, comps),
+        wh.config.region_name)
     authority = wh.config.name
     block = trend_block(ind, summary, series, comps, bd, authority, hidden=SUPPRESSED)
     item = Item(**{f.name: getattr(block, f.name) for f in fields(TrendBlock)},
@@ -377,12 +378,13 @@ def build_pack(wh, as_at=None, mode: str = PUBLIC, *, figures: bool = True,
         sections.append(SectionPart(sec.id, sec.slug, sec.title, sec.summary,
                                     _commentary(wh, d, sec.slug, mode), items, card))
     return Pack(wh.config.name, d, mode, wh.is_sample(), _commentary(wh, d, KEY_POINTS, mode),
-                sections)
+                sections, region_name=wh.config.region_name)
 
 
 def chart_data(item: Item, authority: str) -> pd.DataFrame:
     """The data behind an indicator's charts in one long table."""
     ind = item.indicator
+    names = comparator_names(item.summary.region_name)
     rows = []
     for r in item.series.itertuples():
         rows.append({"Series": authority, "Period": r.period_label,
@@ -393,7 +395,7 @@ def chart_data(item: Item, authority: str) -> pd.DataFrame:
         if r.comparator == "local":
             name = f"{authority} (published annual)"
         else:
-            name = COMPARATOR_NAMES.get(r.comparator, r.comparator)
+            name = names.get(r.comparator, r.comparator)
         note = r.missing_reason
         if r.comparator == "statistical_neighbours" and not pd.isna(r.n_neighbours):
             note = f"average of {int(r.n_neighbours)} neighbours" + (f"; {note}" if isinstance(note, str) else "")
@@ -428,8 +430,9 @@ def summary_row(item: Item) -> dict:
            "RAG compared with": {"target": "target", "england": "England"}.get(s.rag_basis)}
     for key in COMPARATORS:
         c = s.comparator(key)
-        row[f"{comparator_name(key)} year"] = c.year if c else None
-        row[comparator_name(key)] = c.value if c else None
+        name = comparator_name(key, region_name=s.region_name)
+        row[f"{name} year"] = c.year if c else None
+        row[name] = c.value if c else None
     notes = []
     if s.suppressed:
         notes.append(f"latest figure {SUPPRESSED}")

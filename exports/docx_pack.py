@@ -30,7 +30,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from exports.action_plan_export import add_to_docx as add_plan_to_docx
 from exports.content import COMPARISON_HEADER, Item, Pack, comparison_rows
 from exports.suppression import NOTE, PRIVATE, SUPPRESSED
-from present.pack import SUMMARY_HEADER, summary_cells
+from present.pack import summary_cells, summary_header
 
 TEXT_WIDTH = Cm(16)  # A4 (21 cm) less 2.5 cm margins
 CONFIDENTIAL_RED = RGBColor(0xD4, 0x35, 0x1C)
@@ -555,11 +555,12 @@ def _summary(doc, pack: Pack, page: Page) -> None:
     doc.add_paragraph(f"Each indicator's latest figure as at {pack.month}, its change (better "
                       "or worse by what is good for the indicator), target and status, and the "
                       "published comparators; the sections below have the charts.")
-    t = doc.add_table(rows=1, cols=len(SUMMARY_HEADER))
+    header = summary_header(pack.region_name)
+    t = doc.add_table(rows=1, cols=len(header))
     t.style = "Table Grid"
     t.autofit = False
     _tight(t)
-    for cell, text in zip(t.rows[0].cells, SUMMARY_HEADER):
+    for cell, text in zip(t.rows[0].cells, header):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
     mark_header_row(t.rows[0])

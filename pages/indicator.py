@@ -106,7 +106,8 @@ def _build(ctx, ind, asked):
         spc_block(ind, view, config.name) if view is not None else None,
         html.Section([
             html.H2("Published annual figures beside comparators", id="comparators-heading"),
-            html.Div(comparator_table(ind, comps, authority_name=config.name, id="comparator-table"),
+            html.Div(comparator_table(ind, comps, authority_name=config.name,
+                                              region_name=config.region_name, id="comparator-table"),
                      className="table-wrap"),
         ], className="chart-block", **{"aria-labelledby": "comparators-heading"})
         if comps is not None and len(comps) else None,

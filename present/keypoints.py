@@ -7,7 +7,7 @@ missing, never treated as zero. Pure: reads only an `IndicatorSummary`.
 """
 from __future__ import annotations
 
-from components.summary_text import (COMPARATOR_LABELS, comparison_base, direction,
+from components.summary_text import (comparator_label, comparison_base, direction,
                                      first_comparator, movement)
 from present.summary import IndicatorSummary, read_summary
 
@@ -43,7 +43,7 @@ def sentence(ind, s: IndicatorSummary) -> str | None:
         key, c = comp
         move = movement(ind, c.value, s.value)
         rel = {"same": "in line with", "up": "above", "down": "below"}[move]
-        text += f", {rel} {COMPARATOR_LABELS[key]} ({ind.format_value(c.value)} in {c.year})"
+        text += f", {rel} {comparator_label(key, c)} ({ind.format_value(c.value)} in {c.year})"
     if s.small_cohort and s.denominator is not None:
         text += (f"; a small group ({ind.format_value(s.denominator).rstrip('%')} children),"
                  " so the figure moves a lot")

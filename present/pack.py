@@ -180,8 +180,11 @@ def with_overrides(definition: PackDefinition, **kw) -> PackDefinition:
 
 # ---------------------------------------------------------------- the summary table
 
-SUMMARY_HEADER = ["Indicator", "Latest", "Change", "Target and status",
-                  *[comparator_name(k) for k in COMPARATORS], "Rank (England)"]
+def summary_header(region_name: str | None = None) -> list[str]:
+    """The summary table's column headings, the region comparator named `region_name`
+    (Config.region_name, carried by exports.content.Pack)."""
+    return ["Indicator", "Latest", "Change", "Target and status",
+            *[comparator_name(k, region_name=region_name) for k in COMPARATORS], "Rank (England)"]
 
 
 def summary_cells(ind, s, hidden: str = "fewer than 5") -> list[str]:

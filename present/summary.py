@@ -53,10 +53,11 @@ class ComparatorFigure:
     suppressed: bool = False
     extra: dict = field(default_factory=dict)  # store keys not modelled yet
     store: dict = field(default_factory=dict, repr=False)  # the store's entry as read
+    region_name: str | None = None  # the configured region's name (the store's `region`)
 
     @property
     def name(self) -> str:
-        return comparator_name(self.key)
+        return comparator_name(self.key, region_name=self.region_name)
 
 
 @dataclass
@@ -101,19 +102,24 @@ class IndicatorSummary:
     all_children: dict | None = None  # the all-children figure {value, year, source}
     extra: dict = field(default_factory=dict)  # store keys not modelled yet (e.g. rank)
     store: dict = field(default_factory=dict, repr=False)  # the dict it was built from
+    region_name: str | None = None  # the region comparator's label (Config.region_name)
 
     # ---------------------------------------------------------------- from the store
     @classmethod
-    def from_store(cls, indicator, s: dict) -> "IndicatorSummary":
-        """From a `Warehouse.summary` dict (or `exports.suppression.suppress_summary`'s)."""
+    def from_store(cls, indicator, s: dict, region_name: str | None = None) -> "IndicatorSummary":
+        """From a `Warehouse.summary` dict (or `exports.suppression.suppress_summary`'s);
+        the region comparator is named `region_name` (Config.region_name), else as the store's
+        `region` entry names it."""
         prev, ot, fr = s.get("previous"), s.get("outturn"), s.get("first_reported")
         comps = {}
+        region_name = region_name or ((s.get("comparators") or {}).get("region") or {}).get("name")
         for key, c in (s.get("comparators") or {}).items():
             comps[key] = None if not c else ComparatorFigure(
                 key, c.get("year"), _num(c.get("value")), c.get("missing_reason"),
                 _num(c.get("n_neighbours")), bool(c.get("suppressed")),
                 {k: v for k, v in c.items() if k not in
-                 ("year", "value", "missing_reason", "n_neighbours", "suppressed")}, dict(c))
+                 ("year", "value", "missing_reason", "n_neighbours", "suppressed")}, dict(c),
+                region_name)
         return cls(
             indicator=indicator, as_at=s.get("as_at"), period=s.get("period"),
             value=_num(s.get("value")), numerator=_num(s.get("numerator")),
@@ -136,7 +142,7 @@ class IndicatorSummary:
             suppressed=bool(s.get("suppressed")),
             rank=s.get("rank"), all_children=s.get("all_children"),
             extra={k: v for k, v in s.items() if k not in _MODELLED and not k.startswith("_")},
-            store=dict(s))
+            store=dict(s), region_name=region_name)
 
     # ---------------------------------------------------------------- what the views ask
     @property
@@ -167,9 +173,11 @@ class IndicatorSummary:
 
 def read_summary(wh, code: str, as_at=None) -> IndicatorSummary:
     """One indicator's summary as at a month, from the warehouse's reads."""
-    return IndicatorSummary.from_store(wh.catalogue.get(code), wh.summary(code, as_at))
+    return IndicatorSummary.from_store(wh.catalogue.get(code), wh.summary(code, as_at),
+                                       wh.config.region_name)
 
 
 def read_summaries(wh, indicators, as_at=None) -> dict[str, IndicatorSummary]:
     """code -> summary for `indicators` (catalogue Indicators), in their order."""
-    return {i.code: IndicatorSummary.from_store(i, wh.summary(i.code, as_at)) for i in indicators}
+    return {i.code: IndicatorSummary.from_store(i, wh.summary(i.code, as_at), wh.config.region_name)
+            for i in indicators}

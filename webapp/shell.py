@@ -93,7 +93,7 @@ def app_layout():
         dcc.Location(id=URL_ID, refresh="callback-nav"),
         html.Div(header("/", ""), id=HEADER_ID),
         shell_parts.main(page_container),
-        shell_parts.footer(ctx.config.name),
+        shell_parts.footer(ctx.config.name, region_name=ctx.config.region_name),
     ], className="app-shell")
 
 

@@ -113,7 +113,7 @@ def indicator_trend_block(ind, summary: IndicatorSummary, wh, config, as_at, *, 
     comps = wh.comparators(ind.code, as_at) if ind.comparators else None
     block = trend_block(ind, summary, series, comps, None, config.name)  # what the pack prints
     fig = trend_figure(ind, series, comps, authority_name=config.name, as_at=as_at,
-                       target=summary.target)
+                       region_name=config.region_name, target=summary.target)
     notes = []
     beside = all_children_text(ind, summary.all_children)
     if beside:
@@ -200,9 +200,10 @@ def annual_table_block(indicators, wh, config, as_at, title: str) -> html.Sectio
     return html.Section([
         html.H2(title, id="annual-table-heading"),
         html.P("Looked-after children's latest published results beside all children in the area "
-               "and looked-after children in the West Midlands, similar areas and England.",
+               f"and looked-after children in {config.region_name}, similar areas and England.",
                className="chart-summary"),
-        html.Div(attainment_table(rows, authority_name=config.name, id="annual-table"), className="table-wrap"),
+        html.Div(attainment_table(rows, authority_name=config.name, region_name=config.region_name,
+                                  id="annual-table"), className="table-wrap"),
         html.Details([html.Summary("Where the all-children figures come from"),
                       html.Ul([html.Li(n) for n in notes])], className="chart-table") if notes else None,
     ], className="chart-block", id="annual-table-block", **{"aria-labelledby": "annual-table-heading"})

@@ -42,6 +42,13 @@ class Config:
     neighbours_source: str = "model"  # "model" (DfE's file) or "config" (typed by hand)
 
     @property
+    def region_name(self) -> str:
+        """The region comparator's label, as DfE names the configured region ('West Midlands',
+        'North East', 'Inner London'): the one place every chart, table, sentence and pack
+        takes it from."""
+        return area_name(self.region) if self.region else "Region"
+
+    @property
     def archive_dir(self) -> Path:
         return self.warehouse_path.parent / "archive"
 

@@ -54,9 +54,12 @@ def test_comparator_bars_fixed_colours_and_missing_said():
     ind = real("CL_EET_PCT")
     comps = comparator_rows({"local": {2017: 56}, "west_midlands": {2017: 46},
                              "statistical_neighbours": {2017: None}, "england": {2017: 50}})
-    fig = comparator_bar_figure(ind, comps, authority_name="Wolverhampton")
+    fig = comparator_bar_figure(ind, comps, authority_name="Wolverhampton", region_name="West Midlands")
     bar = fig.data[0]
     assert list(bar.y) == ["Wolverhampton", "West Midlands", "Statistical neighbours", "England"]
+    other = comparator_bar_figure(ind, comps, authority_name="Newcastle upon Tyne",
+                                  region_name="North East")  # the label is the region given
+    assert list(other.data[0].y)[:2] == ["Newcastle upon Tyne", "North East"]
     assert list(bar.marker.color) == [theme.SERIES_COLOURS[k] for k in
                                       ("local", "west_midlands", "statistical_neighbours", "england")]
     assert bar.x[2] is None

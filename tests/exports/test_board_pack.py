@@ -15,7 +15,7 @@ from exports import images
 from exports.board_pack import build_board_pack_bytes, export_board_pack, render_pack
 from exports.content import COMPARISON_HEADER, build_item, build_pack
 from exports.suppression import SUPPRESSED
-from present.pack import SUMMARY_HEADER
+from present.pack import summary_header
 from tests.exports.conftest import SMALL_MONTH
 
 SMALL = {"1", "2", "3", "4"}
@@ -137,7 +137,7 @@ def test_tables_have_repeating_header_rows(public_pack):
     assert len(data_tables) > 40
     for t in data_tables:
         assert [c.text for c in t.rows[0].cells] in (
-            COMPARISON_HEADER, ["Figure", "Value", "Figure", "Value"], SUMMARY_HEADER)
+            COMPARISON_HEADER, ["Figure", "Value", "Figure", "Value"], summary_header("West Midlands"))
         assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
