@@ -98,7 +98,6 @@ def test_word_pack_and_downloads_name_the_north_east(north_east):
 
 
 def test_sample_region_stays_west_midlands(loaded):
-    from pages.indicator import layout  # noqa: F401 (the app of test_done_when may be gone)
     wh = Warehouse(loaded, load_catalogue())
     s = read_summary(wh, "HEALTH_CHECKS_PCT")
     assert s.comparator("west_midlands").name == "West Midlands"
