@@ -18,7 +18,7 @@ from exports.action_plan_export import xlsx_sheets as plan_xlsx_sheets
 from exports.content import Pack, build_item, build_pack, chart_data, summary_row
 from exports.docx_pack import build_docx, chart_print_width_cm
 from exports.exceptions_export import add_spc_charts, build_exceptions
-from exports.pdf import docx_to_pdf, outline_pages, require_soffice
+from exports.pdf import docx_to_pdf, require_soffice
 from exports.print_style import PrintStyle
 from exports.pptx_deck import build_pptx
 from exports.images import ExportError
@@ -84,13 +84,8 @@ def render_pack(pack: Pack, fmt: str, render=images.figure_bytes) -> bytes:
     if fmt == "docx":
         return build_docx(pack, render)
     if fmt == "pdf":
-        # twice: the first PDF says on which page each section starts; the second has those
-        # page numbers in its contents (the lines are the same, so nothing moves)
-        pages = outline_pages(docx_to_pdf(build_docx(pack, render)))
-        pdf = docx_to_pdf(build_docx(pack, render, pages))
-        if outline_pages(pdf) != pages:  # a page number's width moved a line after all
-            pdf = docx_to_pdf(build_docx(pack, render, outline_pages(pdf)))
-        return pdf
+        # once: LibreOffice updates the contents' page numbers in the same conversion
+        return docx_to_pdf(build_docx(pack, render))
     return build_pptx(pack, render)
 
 
