@@ -100,10 +100,33 @@ def main(children: Any, **props: Any) -> html.Main:
     return html.Main(children, id=MAIN_ID, tabIndex=-1, className="main", **props)
 
 
+FIGURES_TABLE = "figures-table"  # a <details> whose table is drawn when first opened
+FIGURES_TABLE_BODY = "figures-table-body"
+SHOW_TABLE = "Show the figures as a table"
+
+
+def figures_table_details(table_key: str) -> html.Details:
+    """"Show the figures as a table" whose table is sent when a reader first opens it (issue
+    15: the tables were 94% of a section page's components, drawn for nobody). Opening it
+    (a click, or Enter/Space on the summary, which browsers send as a click) counts in
+    `n_clicks`; the app's callback (webapp.views.register_callbacks) then fills the body for
+    `table_key` and stops counting."""
+    return html.Details([
+        html.Summary(SHOW_TABLE),
+        html.Div(html.P("Opening the table…", className="secondary table-loading"),
+                 id={"type": FIGURES_TABLE_BODY, "key": table_key}, className="table-wrap",
+                 tabIndex=0),  # a wide table scrolls sideways: keyboard users can too
+    ], id={"type": FIGURES_TABLE, "key": table_key}, className="chart-table")
+
+
 def chart_block(figure, summary_text: str, table, *, id: str, heading: str | None = None,
-                heading_level: int = 2, notes: Sequence[Any] = ()) -> html.Section:
+                heading_level: int = 2, notes: Sequence[Any] = (),
+                table_key: str | None = None) -> html.Section:
     """Heading (say what the chart shows), chart, one-sentence summary, any notes, and the
-    figures as a table inside <details> (opened by the print stylesheet)."""
+    figures as a table inside <details> (opened by the print stylesheet). With `table_key`
+    (and no `table`) the table is drawn when the reader opens it (figures_table_details)."""
+    if table is None and table_key is None:
+        raise ValueError(f"chart block {id!r}: every chart needs its figures as a table")
     summary_id = f"{id}-summary"
     heading_el = getattr(html, f"H{heading_level}")(heading, id=f"{id}-heading") if heading else None
     graph = dcc.Graph(id=f"{id}-graph", figure=figure, config=GRAPH_CONFIG, className="chart-graph",
@@ -113,8 +136,9 @@ def chart_block(figure, summary_text: str, table, *, id: str, heading: str | Non
         html.Figure([graph, html.Figcaption(summary_text, id=summary_id, className="chart-summary")],
                     className="chart-figure"),
         *[n for n in notes if n is not None],
-        html.Details([html.Summary("Show the figures as a table"), html.Div(table, className="table-wrap")],
-                     className="chart-table"),
+        (figures_table_details(table_key) if table is None else
+         html.Details([html.Summary(SHOW_TABLE), html.Div(table, className="table-wrap")],
+                      className="chart-table")),
     ], id=id, className="chart-block", **({"aria-labelledby": f"{id}-heading"} if heading else {}))
 
 

@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html, no_update, page_container
 
 from components import layout as shell_parts
 from components.formatting import as_at_param
-from webapp import context
+from webapp import context, views
 from webapp.auth import auth_mode, current_user
 from webapp.context import get_config
 from webapp.urls import check_as_at, href, query_params, search_with_as_at
@@ -98,6 +98,8 @@ def app_layout():
 
 
 def register_callbacks(app) -> None:
+    views.register_callbacks(app)  # the figures tables, sent when opened
+
     @app.callback(Output(HEADER_ID, "children"),
                   Input(URL_ID, "pathname"), Input(URL_ID, "search"))
     def _header(pathname, search):

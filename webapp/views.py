@@ -11,12 +11,14 @@ and source, and are absent when not loaded.
 from __future__ import annotations
 
 import pandas as pd
-from dash import dcc, html
+from dash import MATCH, Input, Output, dcc, html, no_update
+from dash import ctx as dash_ctx
 
 from components.downloads import chart_downloads
 from components.bar_chart import attainment_rows, breakdown_figure, category_label
 from components.formatting import format_count, format_value_or_reason, is_missing, month_label
-from components.layout import chart_block, small_cohort_warning
+from components.layout import (FIGURES_TABLE, FIGURES_TABLE_BODY, chart_block,
+                               small_cohort_warning)
 from components.scorecard import indicator_href
 from components.tables import attainment_table, data_table
 from components.trend_chart import trend_figure
@@ -24,6 +26,8 @@ from present.benchmark import cohort_notes, rank_sentence, sn_average_sentence
 from present.blocks import trend_block
 from present.breakdowns import BREAKDOWN_MONTHS, breakdown_charts
 from present.summary import IndicatorSummary
+from webapp import context
+from webapp.urls import check_as_at
 
 
 
@@ -105,6 +109,69 @@ def _table(caption: str, headers: list[str], rows: list[list[str]], id: str | No
     ], className="data-table", **({"id": id} if id else {}))
 
 
+# ------------------------------------------------------------------ figures tables
+# Every chart's table alternative is sent when its reader opens "Show the figures as a
+# table" (components.layout.figures_table_details), not with the page (issue 15).
+TREND = "trend"
+
+
+def table_key(code: str, chart: str, as_at) -> str:
+    """'HEALTH_CHECKS_PCT|trend|2026-05', or the breakdown dimension instead of 'trend'."""
+    return f"{code}|{chart}|{_month_text(as_at)}"
+
+
+def trend_table(ind, wh, as_at) -> html.Table:
+    """A trend chart's figures: every month of the local series (components.tables)."""
+    return data_table(ind, wh.series(ind.code, as_at), id=f"table-{ind.code}")
+
+
+def breakdown_table(ind, chart) -> html.Table:
+    """A breakdown chart's figures (present.breakdowns.BreakdownChart), newest first."""
+    cats = chart.categories
+    return _table(f"{ind.title} by {chart.label}, newest first",
+                  ["Month"] + [category_label(c) for c in cats],
+                  breakdown_rows(chart.shown_as, chart.frame, cats, chart.months),
+                  id=f"table-{ind.code}-{chart.dimension}")
+
+
+def figures_table(key: str, wh, catalogue):
+    """The table for `table_key(...)`, read through `wh` (the audience's figures), or a
+    sentence saying why there is none (the key comes from the browser)."""
+    code, _, rest = str(key).partition("|")
+    chart, _, month = rest.partition("|")
+    try:
+        ind = catalogue.get(code)
+    except LookupError:
+        return html.P(f"There is no indicator {code!r}.", className="message")
+    asked = check_as_at(month, wh.months())
+    if asked.error or not month:
+        return html.P(asked.error or "No month given.", className="message")
+    if chart == TREND:
+        return trend_table(ind, wh, asked.month)
+    if chart in (ind.breakdowns or ()):
+        for bd in breakdown_charts(ind, wh.breakdown_series(ind.code, asked.month)):
+            if bd.dimension == chart:
+                return breakdown_table(ind, bd)
+    return html.P(f"{ind.title} has no chart by {chart!r} as at {asked.param}.",
+                  className="message")
+
+
+def register_callbacks(app) -> None:
+    """Fill a figures table when its <details> is first opened, then stop counting clicks
+    (a click inside the open table must not send it again). Not kept: the figures they
+    read are kept per warehouse version already, and a table takes milliseconds."""
+    @app.callback(Output({"type": FIGURES_TABLE_BODY, "key": MATCH}, "children"),
+                  Output({"type": FIGURES_TABLE, "key": MATCH}, "disable_n_clicks"),
+                  Input({"type": FIGURES_TABLE, "key": MATCH}, "n_clicks"),
+                  prevent_initial_call=True)
+    def _open_figures_table(n_clicks):
+        if not n_clicks:
+            return no_update, no_update
+        key = str(dash_ctx.triggered_id["key"])
+        ctx = context.current()
+        return figures_table(key, ctx.warehouse, ctx.catalogue), True
+
+
 # ------------------------------------------------------------------ views
 def indicator_trend_block(ind, summary: IndicatorSummary, wh, config, as_at, *, link: bool = True,
                           heading_level: int = 2) -> html.Section:
@@ -126,7 +193,7 @@ def indicator_trend_block(ind, summary: IndicatorSummary, wh, config, as_at, *, 
         notes.append(html.P(dcc.Link(f"More about {ind.title[:1].lower() + ind.title[1:]}",
                                      href=indicator_href(ind.code, as_at), className="more-link")))
     notes.append(chart_downloads(ind.code, _month_text(as_at), label=f"the {ind.title} chart"))
-    return chart_block(fig, block.text, data_table(ind, series, id=f"table-{ind.code}"),
+    return chart_block(fig, block.text, None, table_key=table_key(ind.code, TREND, as_at),
                        id=f"trend-{ind.code}", heading=block.headline,
                        heading_level=heading_level, notes=notes)
 
@@ -164,11 +231,8 @@ def breakdown_blocks(ind, wh, config, as_at, *, heading_level: int = 2) -> list[
         shown, part, cats = chart.shown_as, chart.frame, chart.categories
         fig = breakdown_figure(shown, part, authority_name=config.name, as_at=as_at,
                                barmode=chart.barmode, months=chart.months, category_order=cats)
-        table = _table(f"{ind.title} by {chart.label}, newest first",
-                       ["Month"] + [category_label(c) for c in cats],
-                       breakdown_rows(shown, part, cats, chart.months),
-                       id=f"table-{ind.code}-{chart.dimension}")
-        blocks.append(chart_block(fig, breakdown_summary(shown, part, chart.label), table,
+        blocks.append(chart_block(fig, breakdown_summary(shown, part, chart.label), None,
+                                  table_key=table_key(ind.code, chart.dimension, as_at),
                                   id=f"breakdown-{ind.code}-{chart.dimension}".replace("_", "-"),
                                   heading=chart.heading, heading_level=heading_level,
                                   notes=[chart_downloads(ind.code, _month_text(as_at),
