@@ -250,16 +250,48 @@ class Batch:
     flags: dict                  # rule name -> bool array
 
 
+BLOCK = 1 << 15    # points worked on at a time: a block's arrays stay in the CPU caches
+
+
 def batch(values, seg, *, direction=1, chart: str = "xmr", numerators=None,
           denominators=None, fix_after_n_points: int | None = None,
           screen_outliers: bool = True, min_points: int = MIN_POINTS) -> Batch:
     """SPC of many runs at once. `seg`: a run number per point, non-decreasing (each run is
     one chart's baseline group, its points in time order); `direction` per point or one
-    for all. For `chart="pprime"` pass numerators and denominators (values are ignored)."""
+    for all. For `chart="pprime"` pass numerators and denominators (values are ignored).
+
+    Long inputs are worked in blocks of whole runs of about BLOCK points (the same
+    numbers: no rule or limit looks past its run), which keeps every temporary array in
+    the CPU caches rather than streaming megabytes through memory a few dozen times."""
     seg = np.asarray(seg, dtype=np.int64)
     n = len(seg)
     if n and np.any(np.diff(seg) < 0):
         raise ValueError("runs must be in order")
+    opts = dict(chart=chart, fix_after_n_points=fix_after_n_points,
+                screen_outliers=screen_outliers, min_points=min_points)
+    cols = {"values": values, "numerators": numerators, "denominators": denominators,
+            "direction": direction}
+    cols = {k: (np.asarray(v) if v is not None and np.ndim(v) else v) for k, v in cols.items()}
+    if n <= BLOCK:
+        return _batch(seg=seg, **cols, **opts)
+    starts = np.flatnonzero(np.diff(seg)) + 1          # where each run begins (but the first)
+    cuts = np.unique(starts[np.searchsorted(starts, np.arange(BLOCK, n, BLOCK))
+                            .clip(max=len(starts) - 1)]) if len(starts) else []
+    parts = []
+    for a, b in zip([0, *cuts], [*cuts, n]):
+        part = {k: (v[a:b] if isinstance(v, np.ndarray) else v) for k, v in cols.items()}
+        parts.append(_batch(seg=seg[a:b] - seg[a], **part, **opts))
+    out = Batch(**{f: np.concatenate([getattr(p, f) for p in parts])
+                   for f in ("y", "mean", "lower", "upper", "lower_close", "upper_close",
+                             "charted", "kind", "type")},
+                seg=seg, flags={r: np.concatenate([p.flags[r] for p in parts])
+                                for r in parts[0].flags})
+    return out
+
+
+def _batch(values, seg, *, direction, chart, numerators, denominators, fix_after_n_points,
+           screen_outliers, min_points) -> Batch:
+    n = len(seg)
     size = int(seg.max()) + 1 if n else 0
     starts = np.searchsorted(seg, np.arange(size))
     pos = np.arange(n) - starts[seg] if n else np.zeros(0, dtype=np.int64)
