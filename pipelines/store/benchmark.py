@@ -75,13 +75,57 @@ def _quartile(rank, n) -> int | None:
     return max(1, math.ceil(4 * rank / n))
 
 
-def _position(year_rows: pd.DataFrame, code: str, pool: list[str], polarity: str) -> dict | None:
-    rows = year_rows[year_rows.area_code.isin(pool) & year_rows.value.notna()]
-    if code not in set(rows.area_code):
+# Rank and quartile of the configured authority for every published year of every indicator,
+# in one query over all annual headline figures: rank = 1 + how many in the pool are strictly
+# better (ties share the lowest rank, as rank() and LAIT give), n = how many have a figure.
+# Counting against the authority's own row costs a third of the CPU of rank() OVER (PARTITION
+# BY indicator, year) on the national warehouse (20 against 60-76 ms), since no partition is
+# sorted. The answer depends only on the warehouse file (and this authority, its region and
+# the catalogue's polarities, fixed for a Warehouse): built once per version in
+# Warehouse.cached().
+_RANKS_SQL = """
+WITH a AS MATERIALIZED (
+    SELECT o.indicator_code, o.period_end, o.area_code, o.period_label,
+           o.value * p.sign AS key,  -- the smaller, the better by polarity
+           list_contains(?::VARCHAR[], o.area_code) AS english,
+           list_contains(?::VARCHAR[], o.area_code) AS regional
+    FROM observations o JOIN (SELECT unnest(?) AS indicator_code, unnest(?) AS sign) p
+         USING (indicator_code)
+    WHERE o.period_type = 'year' AND o.breakdown = '' AND o.value IS NOT NULL
+      AND NOT isnan(o.value)
+), me AS (SELECT * FROM a WHERE area_code = ?)
+SELECT me.indicator_code, me.period_end, me.period_label,
+       CASE WHEN me.english THEN 1 + count(*) FILTER (a.english AND a.key < me.key) END,
+       count(*) FILTER (a.english),
+       CASE WHEN me.regional THEN 1 + count(*) FILTER (a.regional AND a.key < me.key) END,
+       count(*) FILTER (a.regional)
+FROM me JOIN a USING (indicator_code, period_end)
+GROUP BY me.indicator_code, me.period_end, me.period_label, me.key, me.english, me.regional
+ORDER BY me.indicator_code, me.period_end
+"""
+
+
+def _position(rank, n) -> dict | None:
+    if rank is None:  # no figure in that pool
         return None
-    ranks = _ranks(rows.set_index("area_code").value, polarity)
-    r, n = int(ranks[code]), len(rows)
+    r, n = int(rank), int(n)
     return {"rank": r, "of": n, "quartile": _quartile(r, n)}
+
+
+def _authority_ranks(wh) -> dict[str, list[tuple]]:
+    """indicator code -> (period_end, label, england position, region position) for every
+    year the authority has a published figure, oldest first (see _RANKS_SQL)."""
+    def run():
+        codes = [i.code for i in wh.catalogue.indicators]
+        signs = [1.0 if i.polarity == "down" else -1.0 for i in wh.catalogue.indicators]
+        region = las_in_region(wh.config.region) or _region_members(wh.config.region)
+        res = wh.conn.cursor().execute(_RANKS_SQL, [all_las(active_only=False), region, codes,
+                                                    signs, wh.config.code])
+        out: dict[str, list[tuple]] = {}
+        for code, pe, label, er, en, rr, rn in res.fetchall():
+            out.setdefault(code, []).append((pe, label, (er, en), (rr, rn)))
+        return out
+    return wh.cached("authority_ranks", run)
 
 
 def ranking(wh, code: str, as_at: date) -> dict | None:
@@ -89,19 +133,13 @@ def ranking(wh, code: str, as_at: date) -> dict | None:
     English authorities and within its region, with last year's for the change; None when the
     authority has no published figure."""
     ind = wh.catalogue.get(code)
-    d = annual_figures(wh, code, as_at)
-    me = d[(d.area_code == wh.config.code) & d.value.notna()]
-    if me.empty:
+    years = [y for y in _authority_ranks(wh).get(code, []) if y[0] <= as_at]
+    if not years:
         return None
-    english = all_las(active_only=False)
-    region = las_in_region(wh.config.region) or _region_members(wh.config.region)
-    years = sorted(me.period_end.unique())
 
-    def at(pe):
-        rows = d[d.period_end == pe]
-        eng = _position(rows, wh.config.code, english, ind.polarity)
-        reg = _position(rows, wh.config.code, region, ind.polarity)
-        return {"year": rows.period_label.iloc[0], "england": eng, "region": reg}
+    def at(year):
+        _pe, label, eng, reg = year
+        return {"year": label, "england": _position(*eng), "region": _position(*reg)}
 
     cur = at(years[-1])
     prev = at(years[-2]) if len(years) > 1 else None
