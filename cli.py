@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--leave-out", type=_csv, metavar="CODE,...", help="indicators to leave out")
     p.add_argument("--definitions", action=argparse.BooleanOptionalAction, default=None,
                    help="the definitions appendix (default: included)")
+    p.add_argument("--action-plan", action=argparse.BooleanOptionalAction, default=None,
+                   help="the action plan and schedule appendix (default: left out)")
     p.add_argument("--orientation", choices=["portrait", "landscape"], default=None,
                    help="A4 portrait (two charts across, the default) or landscape (three)")
     p.add_argument("--adoption-charts", action=argparse.BooleanOptionalAction, default=True,
@@ -345,7 +347,7 @@ def cmd_export(args, config) -> int:
     from exports.board_pack import export_board_pack  # lazy: see _LAZY
     choice = {"sections": args.sections, "indicators": args.indicators,
               "leave_out": args.leave_out, "definitions": args.definitions,
-              "orientation": args.orientation}
+              "orientation": args.orientation, "action_plan": args.action_plan}
     return export_board_pack(config, as_at=args.as_at, fmt=args.format, mode=args.mode,
                              out=Path(args.out), spc_charts=args.spc_charts, choice=choice,
                              save=args.save_pack, adoption_charts=args.adoption_charts)

@@ -12,6 +12,8 @@ so next month's pack is the same), then the config's `[pack]` table. Keys:
     leave_out = ["CLA_RATE"]               # indicators to leave out
     mode = "public"                        # or "private"
     definitions = true                     # the definitions appendix
+    action_plan = false                    # the action plan and schedule appendix (default
+                                           # out: the pack then meets 20 pages, issue 17)
     orientation = "portrait"               # or "landscape"
     logo = "logo.png"                      # config only: a PNG/JPEG, relative to the config
     heading_colour = "#1F4E79"             # config only: headings (contrast >= 4.5:1)
@@ -30,7 +32,8 @@ from components.summary_text import change_label, rag_label, target_text
 SAVED_NAME = "board-pack.toml"
 ORIENTATIONS = ("portrait", "landscape")
 MODES = ("public", "private")
-CHOICE_KEYS = ("sections", "indicators", "leave_out", "mode", "definitions", "orientation")
+CHOICE_KEYS = ("sections", "indicators", "leave_out", "mode", "definitions", "orientation",
+               "action_plan")
 LOOK_KEYS = ("logo", "heading_colour")
 
 
@@ -45,6 +48,7 @@ class PackDefinition:
     leave_out: list[str] = field(default_factory=list)
     mode: str = "public"
     definitions: bool = True
+    action_plan: bool = False
     orientation: str = "portrait"
     logo: Path | None = None
     heading_colour: str | None = None  # "#RRGGBB"
@@ -118,6 +122,9 @@ def load_definition(config, catalogue, overrides: dict | None = None) -> PackDef
     definitions = merged.get("definitions", True)
     if not isinstance(definitions, bool):
         problems.append(f"definitions must be true or false, not {definitions!r}")
+    action_plan = merged.get("action_plan", False)
+    if not isinstance(action_plan, bool):
+        problems.append(f"action_plan must be true or false, not {action_plan!r}")
     logo = cfg.get("logo")
     if logo:
         logo = Path(logo)
@@ -141,7 +148,8 @@ def load_definition(config, catalogue, overrides: dict | None = None) -> PackDef
                                   + "; ".join(problems) + ".")
     return PackDefinition(sections=sections, indicators=merged.get("indicators"),
                           leave_out=list(merged.get("leave_out") or []), mode=mode,
-                          definitions=definitions, orientation=orientation,
+                          definitions=definitions, action_plan=action_plan,
+                          orientation=orientation,
                           logo=logo or None, heading_colour=colour)
 
 

@@ -53,13 +53,21 @@ _SAMPLE = 8  # a long list or tuple is measured by this many of its items, scale
 def cache_size(obj) -> int:
     """About how many bytes `obj` holds: frames by pandas' own count, containers and objects
     (page layouts are trees of components with a `__dict__`) by walking them, each object
-    once; a long list (the rows of a month's records) by an even sample of its items, scaled
-    up, so measuring costs little beside building. Enough to bound a cache by memory, not an
-    exact figure."""
+    once; a long list (the rows of a month's records) or a dict of many lists (those rows by
+    indicator) by an even sample of its items, scaled up, so measuring costs little beside
+    building. Enough to bound a cache by memory, not an exact figure."""
     if isinstance(obj, (list, tuple)) and len(obj) > 2 * _SAMPLE:
         step = len(obj) / _SAMPLE
         sample = [obj[int(i * step)] for i in range(_SAMPLE)]
         return sys.getsizeof(obj) + int(sum(cache_size(o) for o in sample) * step)
+    if (isinstance(obj, dict) and len(obj) > 2 * _SAMPLE
+            and all(isinstance(v, list) for v in obj.values())):
+        # rows by indicator (a month's records, the ranks): an even sample of its lists
+        keys = list(obj)
+        step = len(keys) / _SAMPLE
+        sample = [keys[int(i * step)] for i in range(_SAMPLE)]
+        return sys.getsizeof(obj) + int(sum(cache_size(k) + cache_size(obj[k])
+                                            for k in sample) * step)
     seen: set[int] = set()
     total = 0
     stack = [obj]
