@@ -89,6 +89,17 @@ def financial_year_end(d) -> date:
     return date(financial_year_start(d).year + 1, 3, 31)
 
 
+def financial_year_starts(values) -> pd.Series:
+    """``financial_year_start`` for a pandas Series of dates, vectorised (Timestamps)."""
+    return pd.to_datetime(values).dt.to_period("Y-MAR").dt.start_time.astype("datetime64[us]")
+
+
+def financial_year_ends(values) -> pd.Series:
+    """``financial_year_end`` for a pandas Series of dates, vectorised (Timestamps)."""
+    return (pd.to_datetime(values).dt.to_period("Y-MAR").dt.end_time.dt.normalize()
+            .astype("datetime64[us]"))
+
+
 def year_label(first: int, year_type: str = "financial") -> str:
     """The label of the year starting in calendar year ``first``: '2017-18' (financial),
     '2017/18' (academic) or '2017' (calendar)."""
