@@ -114,10 +114,12 @@ def _position(rank, n) -> dict | None:
 
 def _authority_ranks(wh) -> dict[str, list[tuple]]:
     """indicator code -> (period_end, label, england position, region position) for every
-    year the authority has a published figure, oldest first (see _RANKS_SQL)."""
+    year the authority has a published figure, oldest first, for each indicator with
+    comparators (see _RANKS_SQL)."""
     def run():
-        codes = [i.code for i in wh.catalogue.indicators]
-        signs = [1.0 if i.polarity == "down" else -1.0 for i in wh.catalogue.indicators]
+        inds = [i for i in wh.catalogue.indicators if i.comparators]  # 28 of 63 are compared
+        codes = [i.code for i in inds]
+        signs = [1.0 if i.polarity == "down" else -1.0 for i in inds]
         region = las_in_region(wh.config.region) or _region_members(wh.config.region)
         res = wh.conn.cursor().execute(_RANKS_SQL, [all_las(active_only=False), region, codes,
                                                     signs, wh.config.code])
@@ -131,7 +133,7 @@ def _authority_ranks(wh) -> dict[str, list[tuple]]:
 def ranking(wh, code: str, as_at: date) -> dict | None:
     """The authority's rank and quartile for its latest published year up to as_at, among
     English authorities and within its region, with last year's for the change; None when the
-    authority has no published figure."""
+    authority has no published figure or the indicator has no comparators."""
     ind = wh.catalogue.get(code)
     years = [y for y in _authority_ranks(wh).get(code, []) if y[0] <= as_at]
     if not years:
