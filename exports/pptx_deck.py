@@ -34,14 +34,23 @@ def _mode_mark(slide, pack: Pack) -> None:
         run.font.color.rgb = RGBColor(0xD4, 0x35, 0x1C)
 
 
-def _picture(slide, fig, png: bytes, alt: str, title: str) -> None:
-    """The chart in the space under the slide title, keeping its shape."""
+def _picture(slide, fig, png: bytes, alt: str, title: str, summary: str | None = None) -> None:
+    """The chart in the space under the slide title, keeping its shape; `summary` (the
+    chart's text alternative) written under it for everyone, not only screen readers."""
     w_px, h_px = fig.layout.width or 1000, fig.layout.height or 560
-    box_w, box_h = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.7)
+    reserve = Inches(0.75) if summary else 0
+    box_w, box_h = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.7) - reserve
     scale = min(box_w / w_px, box_h / h_px)
     w, h = Emu(int(w_px * scale)), Emu(int(h_px * scale))
     pic = slide.shapes.add_picture(io.BytesIO(png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
     set_alt_text(pic, alt, title=title)
+    if summary:
+        box = slide.shapes.add_textbox(Inches(0.4), Inches(1.2) + h, SLIDE_W - Inches(0.8),
+                                       reserve)
+        box.text_frame.word_wrap = True
+        p = box.text_frame.paragraphs[0]
+        p.text = summary
+        p.font.size = Pt(14)
 
 
 def _exceptions(prs, pack: Pack, render_png: Callable) -> None:
@@ -49,10 +58,12 @@ def _exceptions(prs, pack: Pack, render_png: Callable) -> None:
     item's SPC chart (exports.exceptions_export)."""
     part = pack.exceptions
     layout = prs.slide_layouts[1]
-    lines = [("Needs attention", f"{e.title}: {e.value_text}", e.reasons[0])
+    def reason(e):  # the first reason; a chart left out of a public paper says so
+        return " ".join(x for x in (e.reasons[0], e.note) if x)
+    lines = [("Needs attention", f"{e.title}: {e.value_text}", reason(e))
              for e in part.attention] or [
         ("Needs attention", "Nothing needs the board's attention this month.", None)]
-    lines += [("Improved for real", f"{e.title}: {e.value_text}", e.reasons[0])
+    lines += [("Improved for real", f"{e.title}: {e.value_text}", reason(e))
               for e in part.improved]
     per_slide = 5  # an item and its first reason each: five fit a slide at a readable size
     pages = [lines[i:i + per_slide] for i in range(0, len(lines), per_slide)]
@@ -79,7 +90,8 @@ def _exceptions(prs, pack: Pack, render_png: Callable) -> None:
         done.add(e.code)
         s = prs.slides.add_slide(title_only)
         s.shapes.title.text = f"{e.title}: is it changing?"
-        _picture(s, e.figure, render_png(e.figure), e.alt, f"{e.title}: SPC chart")
+        _picture(s, e.figure, render_png(e.figure), e.alt, f"{e.title}: SPC chart",
+                 summary=e.alt)
         _mode_mark(s, pack)
 
 
