@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("sample", help="build the sample warehouse from data/sample/")
+    p.add_argument("--ssda903", action="store_true",
+                   help="take the monthly figures the SSDA903 tables give (and adoption) "
+                        "from the sample's generated 903 extract (issue 11; not yet the "
+                        "default)")
     _common(p)
 
     p = sub.add_parser("serve", help="serve the dashboard with a production server")
@@ -334,7 +338,7 @@ def cmd_revert(args, config) -> int:
 
 def cmd_sample(args, config) -> int:
     from tools.sample.build import build_sample  # lazy: see _LAZY
-    print(build_sample(config))
+    print(build_sample(config, ssda903=getattr(args, "ssda903", False)))
     return 0
 
 

@@ -88,21 +88,73 @@ class AudienceWarehouse:
     def cached(self, key, build):
         return self._wh.cached((self.audience(), key), build)
 
-    def _public_memo(self, key, build):
+    def _public_memo(self, key, build, copy: bool = True):
         """Suppressed answers are kept once per warehouse file version, like the raw ones
         (callers get copies of frames, so nobody can change the kept one)."""
         cached = getattr(self._wh, "cached", None)
         out = cached((PUBLIC, "figures", key), build) if cached else build()
-        return out.copy() if isinstance(out, pd.DataFrame) else out
+        return out.copy() if copy and isinstance(out, pd.DataFrame) else out
 
     # ------------------------------------------------------------------ figures
+    # Issue 15: a frame read "as at" a month is the latest one cut at that month (the as-at
+    # month only limits period_end), and every suppression rule looks at a row, a month or
+    # the months before it (across_months runs forwards), never at later months. So each
+    # indicator's frames are suppressed once per warehouse version, over all its months up
+    # to the latest (kept as "<kind>-to-latest" in the Warehouse's cache), and a month's
+    # public frame is that one cut at the month: a past month's first view no longer
+    # suppresses anything (building the latest month's pages, as app.keep_warm does after
+    # each commit, makes them). A month after
+    # the latest, or a cut that comes out empty, takes the old way (suppress what is read).
 
     def _ind(self, code):
         return self._wh.catalogue.get(code)
 
+    def _cut(self, kind, code, as_at, read, suppress):
+        """The public frame `kind` of `code` as at `as_at`, cut from the whole one; None
+        when it must be read and suppressed for this month on its own."""
+        latest, month = self._wh.latest_month(), self._wh.resolve_as_at(as_at)
+        if latest is None or month is None or month > latest:
+            return None
+        whole = self._public_memo((kind + "-to-latest", code),
+                                  lambda: suppress(read(latest), latest), copy=False)
+        if whole.empty or "period_end" not in whole.columns:
+            return None
+        ends = pd.to_datetime(whole["period_end"])
+        if ends.is_monotonic_increasing:  # series and breakdowns: the first n rows
+            part = whole.iloc[:int(ends.searchsorted(pd.Timestamp(month), side="right"))]
+        else:  # comparators: by comparator, then year
+            part = whole[ends <= pd.Timestamp(month)]
+        return part.reset_index(drop=True) if len(part) else None
+
+    def _series_or_cut(self, kind, code, as_at, read, suppress):
+        # A cut is not kept: making it costs about what copying a kept frame would
+        # (copy-on-write: it shares nothing a caller could change).
+        part = self._cut(kind, code, as_at, read, suppress)
+        if part is not None:
+            return part
+        return self._public_memo((kind, code, str(as_at)), lambda: suppress(read(as_at), as_at))
+
+    def suppressed_to_latest(self, codes=None) -> None:
+        """Suppress every indicator's series and comparators up to the latest month now
+        (benches and tests; the latest month's pages do it as they are built)."""
+        for ind in self._wh.catalogue.indicators if codes is None else map(self._ind, codes):
+            self._cut("series", ind.code, None, *self._series_parts(ind.code))
+            if ind.comparators:
+                self._cut("comparators", ind.code, None, *self._comparator_parts(ind.code))
+
+    def _series_parts(self, code):
+        return (lambda m: self._wh.series(code, m),
+                lambda df, _m: sup.suppress_frame(df, self._ind(code)))
+
+    def _comparator_parts(self, code):
+        return (lambda m: self._wh.comparators(code, m),
+                lambda df, _m: sup.suppress_frame(df, self._ind(code)))
+
     def series(self, code, as_at=None, area_code=None, breakdown="") -> pd.DataFrame:
         if not self.is_public():
             return self._wh.series(code, as_at, area_code=area_code, breakdown=breakdown)
+        if area_code is None and breakdown == "":
+            return self._series_or_cut("series", code, as_at, *self._series_parts(code))
         return self._public_memo(("series", code, str(as_at), area_code, breakdown), lambda: (
             sup.suppress_frame(self._wh.series(code, as_at, area_code=area_code,
                                                breakdown=breakdown), self._ind(code))))
@@ -110,15 +162,15 @@ class AudienceWarehouse:
     def breakdown_series(self, code, as_at=None) -> pd.DataFrame:
         if not self.is_public():
             return self._wh.breakdown_series(code, as_at)
-        return self._public_memo(("breakdowns", code, str(as_at)), lambda: (
-            sup.suppress_breakdowns(self._wh.breakdown_series(code, as_at), self._ind(code),
-                                    totals=self._wh.series(code, as_at))))
+        return self._series_or_cut(
+            "breakdowns", code, as_at, lambda m: self._wh.breakdown_series(code, m),
+            lambda df, m: sup.suppress_breakdowns(df, self._ind(code),
+                                                  totals=self._wh.series(code, m)))
 
     def comparators(self, code, as_at=None) -> pd.DataFrame:
         if not self.is_public():
             return self._wh.comparators(code, as_at)
-        return self._public_memo(("comparators", code, str(as_at)), lambda: (
-            sup.suppress_frame(self._wh.comparators(code, as_at), self._ind(code))))
+        return self._series_or_cut("comparators", code, as_at, *self._comparator_parts(code))
 
     def summary(self, code, as_at=None) -> dict:
         if not self.is_public():
