@@ -14,85 +14,38 @@ asserts nothing.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from pipelines.core.catalogue import load_catalogue
 from pipelines.measures.ssda903 import monthly
 from pipelines.sources import ssda903
+from tools.sample import ssda903 as tables
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "ssda903"
 KEY = b"bench"
-PLACES = ["U1", "U2", "U3", "U4", "U4", "U5", "U5", "U6", "K2", "P1", "H5", "P2", "R1", "S1"]
-PROVIDERS = ["PR1", "PR1", "PR4", "PR4", "PR5"]
-LS = ["C2", "C2", "C1", "V2", "V2", "E1", "J2"]
-ENDS = ["E4A", "E4B", "E13", "E41", "E45", "E46", "E48", "E5", "E6", "E8", "E11", "E12"]
-ETHNIC = ["WBRI", "WBRI", "WBRI", "BAFR", "MWBC", "APKN", "WOTH", "BCRB", "AIND"]
 
 
 def generate(years: int = 10, seed: int = 1, target: int = 2000):
-    """{file name: CSV bytes} for `years` collection years ending 31 March 2025."""
-    rng = np.random.default_rng(seed)
+    """{file name: CSV bytes} for `years` collection years ending 31 March 2025, from the
+    generator the sample uses (`tools.sample.ssda903`), with placement moves and reviews
+    more often than the sample's, for the issue's volume (60,000 episodes, 150,000 reviews)."""
     last_end = date(2025, 3, 31)
-    first_start = date(last_end.year - years, 4, 1)
-    span = (last_end - first_start).days
-    mean_stay = 900          # days; entries per day so that ~target are in care at a time
-    n_before = target        # in care when the first year starts
-    n_new = int(target / mean_stay * span)
-    starts = np.concatenate([
-        [first_start - timedelta(days=int(d)) for d in rng.integers(1, 2000, n_before)],
-        [first_start + timedelta(days=int(d)) for d in rng.integers(0, span, n_new)]])
-    stays = rng.exponential(mean_stay, len(starts)).astype(int) + 20
-    eps, revs, hdr = [], [], []
-    for i, (s, stay) in enumerate(zip(starts, stays)):
-        child = 100000 + i
-        end = s + timedelta(days=int(stay))
-        k = max(1, int(rng.poisson(max(1.0, stay / 110))))
-        cuts = sorted({s + timedelta(days=int(x)) for x in rng.integers(1, stay, k - 1)}) \
-            if k > 1 else []
-        bounds = [s] + cuts + [end]
-        for j in range(len(bounds) - 1):
-            rne = "S" if j == 0 else rng.choice(["P", "P", "L", "T", "B", "U"])
-            eps.append((child, bounds[j], rne, rng.choice(LS), rng.choice(PLACES),
-                        rng.choice(PROVIDERS), bounds[j + 1],
-                        "X1" if j < len(bounds) - 2 else rng.choice(ENDS)))
-        d = s + timedelta(days=int(rng.integers(10, 25)))
-        while d < end:
-            revs.append((child, d, f"PN{int(rng.integers(0, 8))}"))
-            d += timedelta(days=int(rng.integers(20, 70)))
-        dob = s - timedelta(days=int(rng.integers(30, 17 * 365)))
-        hdr.append((child, int(rng.integers(1, 3)), dob, rng.choice(ETHNIC)))
-    e = pd.DataFrame(eps, columns=["CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER",
-                                   "DEC", "REC"])
-    r = pd.DataFrame(revs, columns=["CHILD", "REVIEW", "REVIEW_CODE"])
-    h = pd.DataFrame(hdr, columns=["CHILD", "SEX", "DOB", "ETHNIC"])
-    files = {}
-    for y in range(last_end.year - years + 1, last_end.year + 1):
-        ys, ye = pd.Timestamp(y - 1, 4, 1), pd.Timestamp(y, 3, 31)
-        decom, dec = pd.to_datetime(e["DECOM"]), pd.to_datetime(e["DEC"])
-        ey = e[(decom <= ye) & (dec >= ys)].copy()
-        open_ = pd.to_datetime(ey["DEC"]) > ye
-        ey["DEC"] = pd.to_datetime(ey["DEC"]).dt.strftime("%d/%m/%Y").where(~open_, "")
-        ey["REC"] = ey["REC"].where(~open_, "")
-        ey["DECOM"] = pd.to_datetime(ey["DECOM"]).dt.strftime("%d/%m/%Y")
-        for c in ("CIN", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"):
-            ey[c] = ""
-        files[f"{y - 1}-episodes.csv"] = ey.to_csv(index=False).encode()
-        kids = set(ey["CHILD"])
-        ry = r[(pd.to_datetime(r["REVIEW"]) >= ys) & (pd.to_datetime(r["REVIEW"]) <= ye)].copy()
-        ry["REVIEW"] = pd.to_datetime(ry["REVIEW"]).dt.strftime("%d/%m/%Y")
-        ry.insert(1, "DOB", "01/01/2010")
-        files[f"{y - 1}-reviews.csv"] = ry.to_csv(index=False).encode()
-        hy = h[h["CHILD"].isin(kids)].copy()
-        hy["DOB"] = pd.to_datetime(hy["DOB"]).dt.strftime("%d/%m/%Y")
-        files[f"{y - 1}-header.csv"] = hy.to_csv(index=False).encode()
-    stats = {"episodes": len(e), "reviews": len(r), "children": len(h)}
+    texts = tables.generate(seed=seed, first_year=last_end.year - years, last_day=last_end,
+                            target=target, moves=5.0, reviews=3.2,
+                            tables=("header", "episodes", "reviews"))
+    files = {n: t.encode("utf-8") for n, t in texts.items()}
+    eps = pd.concat([pd.read_csv(io.BytesIO(b), dtype=str, usecols=["CHILD", "DECOM"])
+                     for n, b in files.items() if n.endswith("-episodes.csv")])
+    revs = sum(b.count(b"\n") - 1 for n, b in files.items() if n.endswith("-reviews.csv"))
+    stats = {"episodes": len(eps.drop_duplicates()), "reviews": revs,
+             "children": eps["CHILD"].nunique()}
     return files, stats
 
 

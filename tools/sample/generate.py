@@ -26,6 +26,7 @@ from typing import Any, Iterable
 from pipelines.core.areas import ENGLAND
 from pipelines.core.catalogue import load_catalogue
 from pipelines.core.periods import financial_year_code, year_label
+from tools.sample import ssda903 as ssda903_tables
 
 SEED = 2018
 AUTHORITY_NAME = "Sample Borough"
@@ -706,6 +707,17 @@ double as examples of the layouts `lacdash ingest` reads. Latest month: October 
 | `template_monthly_extract.csv` | A blank long extract for November 2026 to fill in: every monthly indicator and breakdown with the period filled in. |
 | `action_plan_2013_14.csv` | **Typed from a real paper**, not generated: the Corporate Parenting Action Plan 2013-14 in `../shared/reference/003_e3e2c4e25481c869.txt` (a real council's paper, approved 26 June 2013), one row per key action. The paper shows each action's state by colour, which the text copy lost: actions with a six-month update are entered as "progressing in timescale", the rest "not started yet". Where the text copy is garbled (cells split mid-word) the wording is mended from the same outcome in the 2012-13 plan; dates are as printed (including "February 2013" and "March 2013" in a 2013-14 plan). The indicator links and the one private note are ours, for the example. The sample loads it as agreed on 26 June 2013. |
 | `outstanding_matters_2018_03.csv` | **Typed from a real paper**: the schedule of outstanding matters of the 22 March 2018 board (`../shared/reference/000_179aaf4b5c4b5a99.txt`, both matters raised on 18 January 2018), plus the three requests the minutes of that meeting record (a breakdown of initial and review health checks, care proceedings compared with statistical neighbours, the list of private establishments). |
+
+**SSDA903 extract (not in this folder).** The generator in `tools/sample/ssda903.py` also makes
+{AUTHORITY_NAME}'s child-level SSDA903 tables (header, episodes, reviews, uasc, missing, oc2, oc3,
+ad1, placed_for_adoption, previous_permanence, sw_episodes; one file per table per collection
+year, `2015-episodes.csv` to `2026-episodes.csv`, about 500 to 700 children looked after at a
+time; its adopted children are the ones in `adoption_records.csv`). About 3 MB in 130 files, so
+they are written at build time, the same bytes every run: `lacdash sample --ssda903` loads them
+through the route `lacdash ingest` takes (DfE rules report, reconciliation) for the monthly
+figures the tables give and adoption, instead of the long and wide files and the adoption
+records, and writes them as `sample_ssda903_extract.zip` beside the warehouse. Not yet the
+default (issue 11).
 """
 
 
@@ -727,6 +739,26 @@ def sample_texts() -> dict[str, str]:
         "template_monthly_extract.csv": make_template(CATALOGUE, next_month),
         "README.md": README,
     }
+
+
+# The SSDA903 extract of Sample Borough (`lacdash sample --ssda903`): collection years from
+# 2015-16 (the adopted children entered care from December 2015; long-term stability needs
+# 30 months before April 2020) to October 2026; its adopted children are the adoption
+# records'. Not committed (about 3 MB in 130 files): written at build time, the same bytes
+# every run.
+SSDA903_FIRST_YEAR = 2015
+SSDA903_SEED = SEED + 903
+SSDA903_TARGET = 500
+
+
+def ssda903_texts() -> dict[str, str]:
+    """File name (`2019-episodes.csv`) -> CSV text of every SSDA903 table of the sample."""
+    rng = random.Random(SEED)
+    _build_monthly(rng)  # drawn first, so the adoption children are the records' ones
+    kids = _adoption_children(rng)
+    return ssda903_tables.generate(seed=SSDA903_SEED, first_year=SSDA903_FIRST_YEAR,
+                                   last_day=LAST_DAY, target=SSDA903_TARGET, growth=0.008,
+                                   adopted=kids)
 
 
 def write_sample_files(out_dir: Path) -> list[Path]:

@@ -79,7 +79,8 @@ def adoption_children(care: Care, quality: list | None = None) -> pd.DataFrame:
         "child_id": child,
         "date_of_birth": dob,
         "date_entered_care": pid.map(start),
-        "date_placement_order": pid.map(orders),
+        # (an extract with no placement order at all: mapping an empty series fails)
+        "date_placement_order": pid.map(orders) if len(orders) else nat,
         "date_matched": matched,
         "date_placed_for_adoption": a_decom,
         "adopted_by_foster_carers": foster.fillna(False),
