@@ -166,7 +166,7 @@ def commit_checked(checked, *, config, user=None, progress=None,
     done = iter(wh.commit_many(config.warehouse_path, [
         dict(frame=c.frame, data=c.data, file_name=c.file_name, kind=c.kind, user=user,
              rows_read=c.rows_read, rows_rejected=0, children=c.children, tables=c.tables,
-             again=again) for c in loads], catalogue=catalogue, config=config,
+             again=again, plan=c.plan) for c in loads], catalogue=catalogue, config=config,
         progress=progress) if loads else [])
     return [next(done) if c.kind != REFERENCE else
             wh.CommitResult(None, message=f"{c.file_name}: reference data, nothing to write.")

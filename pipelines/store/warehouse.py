@@ -19,7 +19,7 @@ import tempfile
 import threading
 import weakref
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -117,6 +117,13 @@ def current_user() -> str:
 
 # ---------------------------------------------------------------- reading
 
+def file_version(path: Path) -> tuple[int, int, int]:
+    """(inode, mtime, size): every commit swaps in a new file, so equal means the same
+    contents (the one file-version rule; raises FileNotFoundError when there is none)."""
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A private read-only view of the file as it is now.
 
@@ -177,8 +184,7 @@ class ReadConnection:
         cached = getattr(self, "_stamp_cache", None)
         if cached is not None and now_ - cached[0] < self.STAMP_TTL:
             return cached[1]
-        st = os.stat(self.path)
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        stamp = file_version(self.path)
         self._stamp_cache = (now_, stamp)
         return stamp
 
@@ -343,6 +349,7 @@ class Plan:
     revised: pd.DataFrame          # incoming values with old_value, old_numerator, ...
     unchanged: pd.DataFrame
     already_loaded: dict | None = None   # the earlier upload of the same bytes
+    version: tuple | None = None         # file_version() of the warehouse it was made on
 
     @property
     def counts(self) -> dict:
@@ -446,8 +453,10 @@ def plan(db: Path, frame: pd.DataFrame, *, sha256: str | None = None) -> Plan:
     db = Path(db)
     if not db.exists():
         return Plan(new=f, revised=f.iloc[0:0], unchanged=f.iloc[0:0])
+    version = file_version(db)  # before opening: a swap in between makes it stale, not wrong
     with reading(db) as con:
         p = _plan_on(con, f)
+        p.version = version
         if sha256:
             p.already_loaded = _find_upload(con, sha256)
         return p
@@ -478,16 +487,17 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
                user: str | None = None, rows_read: int | None = None, rows_rejected: int = 0,
                catalogue=None, config=None, children: pd.DataFrame | None = None,
                tables: dict | None = None,
-               again: bool = False, _before_swap=None) -> CommitResult:
+               again: bool = False, _before_swap=None, plan: Plan | None = None) -> CommitResult:
     """The body of one upload, on an open write transaction (see `commit`, `commit_many`).
-    Raises _NothingToDo before writing anything when the file changes nothing."""
+    Raises _NothingToDo before writing anything when the file changes nothing. `plan`: the
+    check's plan, made on exactly what `con` holds (else the upload is planned here)."""
     db = Path(db)
     user = user or current_user()
     sha = sha256_of(data)
     f = _prepare(frame)
     result = CommitResult(upload_id=None)
     earlier = _find_upload(con, sha)
-    p = _plan_on(con, f)
+    p = replace(plan, already_loaded=None) if plan is not None else _plan_on(con, f)
     if earlier is not None and not again:
         result.already_loaded = earlier
         p.already_loaded = earlier
@@ -602,9 +612,20 @@ def commit_many(db: Path, uploads: list[dict], *, catalogue=None, config=None,
     found before anything of it is written). `uploads` are `commit`'s keyword arguments."""
     results: list[CommitResult] = []
     with write_transaction(db, catalogue=catalogue, config=config) as con:
+        # We hold the writer lock, so this is the version the transaction copied. A check's
+        # plan made on it is still true until this transaction writes an upload: reused
+        # (planning a national file costs as much as the rest of its commit).
+        version = file_version(db) if Path(db).exists() else None
+        written = False
         for i, u in enumerate(uploads):
+            u = dict(u)
+            planned = u.pop("plan", None)
+            if written or version is None or planned is None or planned.version != version:
+                planned = None
             try:
-                results.append(_commit_on(con, db, catalogue=catalogue, config=config, **u))
+                results.append(_commit_on(con, db, catalogue=catalogue, config=config,
+                                          plan=planned, **u))
+                written = True
             except _NothingToDo as nothing:
                 results.append(nothing.result)
             if progress:
