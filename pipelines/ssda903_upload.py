@@ -7,6 +7,7 @@ month end, and hand `pipelines.uploads` the canonical frame, the data-quality re
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +15,6 @@ from datetime import date
 import pandas as pd
 
 from pipelines.core.catalogue import load_catalogue
-from pipelines.measures.ssda903 import monthly
 from pipelines.sources import ssda903, ssda903_rules
 from pipelines.sources.readers import ReadError
 from pipelines.sources.validate import Problem
@@ -26,6 +26,9 @@ _RULES_CACHE: dict = {}
 QUALITY_COLUMNS = ssda903.QUALITY_COLUMNS
 
 
+_CHILD_HEADING = re.compile(rb'(?:^(?:\xef\xbb\xbf)?|[,;\t])[ \t"]*CHILD[ \t"]*(?:[,;\t\r]|$)')
+
+
 def _may_be_903(data: bytes) -> bool:
     """Cheap look before a full read: a CSV whose first line names CHILD (in any of the
     encodings the readers accept), or a spreadsheet (zip)."""
@@ -33,7 +36,9 @@ def _may_be_903(data: bytes) -> bool:
     if head[:2] == b"PK":
         return True
     first = head.split(b"\n", 1)[0].upper()
-    return b"CHILD" in first or b"C\x00H\x00I\x00L\x00D" in first
+    # CHILD as a whole heading (detect_table's test), so DfE's files with children_count
+    # headings are not read twice
+    return bool(_CHILD_HEADING.search(first)) or b"C\x00H\x00I\x00L\x00D" in first
 
 
 def split_files(files, *, sheet=None, kind=None):
@@ -116,6 +121,7 @@ def check(tables, *, config, today: date | None = None, catalogue=None,
             _RULES_CACHE.clear()
             _RULES_CACHE[cache_key] = ssda903_rules.run(tables, extract, key, la=config.code)
         extract.quality.extend(_RULES_CACHE[cache_key])
+    from pipelines.measures.ssda903 import monthly  # lazy: only 903 extracts need it (lacdash ingest's start-up)
     frame, year_end, kids = monthly.compute(extract, area_code=config.code,
                                             catalogue=catalogue,
                                             population=population(config))

@@ -71,8 +71,63 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.Data
                 raise ReadError(f"{file_name} is {what}, not a CSV or XLSX table")
         if sheet:
             raise ReadError(f"{file_name} is a CSV file, which has no sheets; do not name sheet '{sheet}'")
-        rows = _csv_rows(_decode(data, file_name), file_name)
+        text = _decode(data, file_name)
+        fast = _csv_frame(text)
+        if fast is not None:
+            return fast
+        rows = _csv_rows(text, file_name)
     return _to_frame(rows, file_name)
+
+
+def _csv_frame(text: str) -> pd.DataFrame | None:
+    """The same frame as ``_to_frame(_csv_rows(text))`` by pandas' C parser, for the common
+    CSV whose first line is its header (DfE's files: the per-cell Python loop was most of a
+    load's reading time). None whenever the file is anything else (title rows above the
+    header, blank or repeated header names, a row wider than the header, a limit reached):
+    the general reader then reads it, and says what is wrong."""
+    first = text.split("\n", 1)[0]
+    if not first.strip() or first.count('"') % 2:
+        return None
+    delimiter = _sniff([first[:MAX_FIELD_CHARS]])
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return None
+    names = [h.strip().replace("\ufeff", "") for h in header]
+    if (len(names) > MAX_COLUMNS or _header_index([[c if c.strip() else None for c in header]]) != 0
+            or not all(names) or len(set(names)) < len(names)):
+        return None
+    width = len(names)
+    try:
+        # One spare column: a row wider than the header fills it, and the general reader
+        # (which widens the table) takes the file instead. Object cells: pandas' own string
+        # columns cost more to build than the whole parse.
+        df = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width + 1),
+                         dtype=object, keep_default_na=False, na_values=[""],
+                         skip_blank_lines=False, engine="c", index_col=False)
+    except (ValueError, pd.errors.ParserError, csv.Error):
+        return None
+    body = df.iloc[1:].reset_index(drop=True)
+    if len(body) > MAX_ROWS or width * len(body) > MAX_CELLS or body[width].notna().any():
+        return None
+    # Cells of spaces only are missing, and a cell longer than the csv module's limit makes
+    # the general reader refuse the file: both are looked for among each column's distinct
+    # values (a few hundred in DfE's files), not cell by cell (the cost this path saves).
+    out = {}
+    for j, name in enumerate(names):
+        col = body[j]
+        texts = [v for v in col.unique() if isinstance(v, str)]
+        if texts and max(map(len, texts)) > MAX_FIELD_CHARS:
+            return None
+        blank = [v for v in texts if not v.strip()]
+        missing = col.isna() | col.isin(blank) if blank else col.isna()
+        out[name] = col.where(~missing, None)
+    frame = pd.DataFrame(out)
+    if not len(body):
+        frame = pd.DataFrame({n: pd.Series([], dtype=object) for n in names})
+    frame[ROW] = pd.Series(range(2, 2 + len(body)), dtype="int64")
+    frame.attrs["header_row"] = 1
+    return frame
 
 
 def _decode(data: bytes, file_name: str) -> str:
