@@ -6,7 +6,9 @@ from urllib.parse import urlencode
 
 from dash import html
 
-PUBLIC_NOTE = "Public version: numbers from 1 to 4 are shown as \"fewer than 5\"."
+from components.formatting import SUPPRESSED
+
+PUBLIC_NOTE = f"Public version: figures about 1 to 4 children read \"{SUPPRESSED}\"."
 PRIVATE_NOTE = "Confidential version: all numbers shown, marked Confidential on every page."
 
 

@@ -16,6 +16,25 @@ from pipelines.core import periods
 
 NO_FIGURE = "no figure"
 
+# Small-number suppression (issue 14), the one wording for the screen, screen readers, CSV
+# and every paper (Word, PDF, PowerPoint, Excel): it says what was hidden and why, so it
+# never reads as a number of days, a percentage or a count. `exports.suppression` removes
+# the figures and sets a hidden figure's reason to SUPPRESSED.
+SMALL_NUMBER = 5  # figures of 1 to 4 children, and those worked out from them, are hidden
+FEWER_THAN = f"fewer than {SMALL_NUMBER}"  # in words about children: "fewer than 5 children"
+SUPPRESSED = f"not shown ({FEWER_THAN} children)"
+# secondary suppression: a figure hidden only so that a total cannot give a hidden one back
+SUPPRESSED_SECONDARY = "not shown (would reveal a small number)"
+SUPPRESSED_NOTE = (f"Figures about 1 to 4 children, and percentages or averages worked out "
+                   f"from {FEWER_THAN} children, are not shown so that no child can be "
+                   f"identified: they read \"{SUPPRESSED}\".")
+
+
+def suppressed_of(denominator: Any) -> str:
+    """A hidden count out of a shown total, "fewer than 5 of 23 children" (beside the hidden
+    figure, which reads SUPPRESSED)."""
+    return f"{FEWER_THAN} of {format_count(denominator)} children"
+
 
 def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
@@ -39,9 +58,12 @@ def format_value(indicator, value: Any) -> str:
 
 
 def format_missing(reason: Any) -> str:
-    """"no figure (c: suppressed for confidentiality)" or "no figure"."""
+    """"no figure (c: suppressed for confidentiality)" or "no figure"; a figure hidden as a
+    small number reads SUPPRESSED (or SUPPRESSED_SECONDARY) on its own."""
     if is_missing(reason) or not str(reason).strip():
         return NO_FIGURE
+    if str(reason).strip() in (SUPPRESSED, SUPPRESSED_SECONDARY):
+        return str(reason).strip()
     return f"{NO_FIGURE} ({str(reason).strip()})"
 
 

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from components import adoption_charts as ac
 from components import theme
-from components.formatting import month_label
+from components.formatting import FEWER_THAN, SUPPRESSED_SECONDARY, month_label
 from exports import images
 from exports.base import ExportInputError, header_lines, resolve_as_at
 from exports.suppression import NOTE, PRIVATE, PUBLIC, SUPPRESSED, check_mode, is_small, \
@@ -36,9 +36,9 @@ CONFIDENTIAL = "CONFIDENTIAL: includes small numbers. Not for publication."
 NO_RECORDS = ("No adoption records are loaded, so there is no {what} to export. Load the "
               "adoption records file (columns " + ", ".join(adoption.ADOPTION_COLUMNS) +
               ") with `lacdash ingest adoption.csv` or on the upload page.")
-HIDDEN_NAME = "Stages of fewer than 5, together"
-# A figure hidden only so that a band's total cannot give back a "fewer than 5" one.
-NOT_SHOWN = "not shown"
+HIDDEN_NAME = f"Stages of {FEWER_THAN} children, together"
+# A figure hidden only so that a band's total cannot give back a hidden one.
+NOT_SHOWN = SUPPRESSED_SECONDARY
 WRAP = 135  # characters of a 12 px source line across the export width
 
 
@@ -163,7 +163,7 @@ def dots_chart(wh, d: date, mode: str, window: str = "three_year") -> AdoptionCh
         fig.update_layout(showlegend=False)
         data = pd.DataFrame({"Note": [message]})
         return AdoptionChart("dots", title, subtitle, d, mode, fig, data, _records_source(wh),
-                             [f"{SUPPRESSED.capitalize()} children: not shown one by one."])
+                             [f"Children adopted: {FEWER_THAN}, so not shown one by one."])
     data = pd.DataFrame({
         "Child (numbered in this file only)": dots["child"].astype("int64"),
         "Adopted (month of adoption order)": [month_label(m) for m in dots["adopted_month"]],
@@ -223,7 +223,7 @@ def _waiting_figure(shown: pd.DataFrame, counts: pd.DataFrame) -> go.Figure:
     for band in counts.index:
         if shown.at[band, "total"] == SUPPRESSED:
             fig.add_annotation(x=band, y=0, yanchor="bottom", showarrow=False,
-                               text=SUPPRESSED, font=dict(size=13))
+                               text=SUPPRESSED.replace(" (", "<br>(", 1), font=dict(size=13))
     fig.update_yaxes(dtick=None)
     return fig
 
@@ -239,9 +239,9 @@ def waiting_chart(wh, d: date, mode: str) -> AdoptionChart:
     notes = [f"Children in care with adoption planned but not yet adopted on {_long(d)}, by the "
              "stage reached."]
     if mode == PUBLIC and (shown == SUPPRESSED).any().any():
-        notes.append("Stages of fewer than 5 children (and, where a total would give one back, "
-                     "the next smallest) are drawn together in grey; bands of fewer than 5 are "
-                     "not drawn; so no child can be identified.")
+        notes.append(f"Stages of {FEWER_THAN} children (and, where a total would give one "
+                     f"back, the next smallest) are drawn together in grey; bands of {FEWER_THAN} "
+                     "children are not drawn; so no child can be identified.")
     fig = _waiting_figure(shown, counts) if mode == PUBLIC else ac.waiting_figure(counts)
     return AdoptionChart(
         "waiting", "Children waiting to be adopted, and for how long",
@@ -288,7 +288,7 @@ def export_figure(c: AdoptionChart) -> go.Figure:
     fig = go.Figure(c.figure)
     lines = [f"Source: {c.source}", *c.notes]
     lines.append(CONFIDENTIAL if c.mode == PRIVATE else
-                 f"Public version: small numbers are shown as \"{SUPPRESSED}\".")
+                 f"Public version: {NOTE}")
     # one annotation a line: long notes are wrapped so nothing runs off the image
     wrapped = [part for line in lines for part in textwrap.wrap(line, WRAP)]
     theme.add_export_text(fig, title=c.title, subtitle=c.subtitle, lines=wrapped)

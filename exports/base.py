@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from exports.suppression import PUBLIC, SUPPRESSED
+from exports.suppression import NOTE, PUBLIC
 
 SUPPRESSED_FOOTNOTE = "Figures of fewer than 5 children are not shown, to protect privacy."
 
@@ -29,7 +29,7 @@ def resolve_as_at(wh, as_at) -> date:
 def header_lines(what: str, authority: str, as_at: date, mode: str, is_sample: bool) -> list[str]:
     lines = [what, f"{authority}: figures as at {pd.Timestamp(as_at):%B %Y}"]
     if mode == PUBLIC:
-        lines.append(f"Public. {SUPPRESSED_FOOTNOTE[:-1]} (shown as \"{SUPPRESSED}\").")
+        lines.append(f"Public. {NOTE}")
     else:
         lines.append("CONFIDENTIAL: includes small numbers. Not for publication.")
     if is_sample:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from components.adoption_charts import NO_FIGURE, SMALL_NUMBERS, SMALL_NUMBERS_TEXT
 from components.bar_chart import breakdown_figure
+from components.formatting import suppressed_of
 from components.summary_text import rag_label, target_text
 from components.names import COMPARATORS, comparator_name, comparator_names
 from components.trend_chart import trend_figure
@@ -111,14 +112,14 @@ def value_text(ind, value, suppressed: bool = False, reason: str | None = None) 
 
 
 def count_text(num, den) -> str:
-    """'12 of 15', 'fewer than 5 of 23', or '' when there is nothing to say."""
+    """'12 of 15', 'fewer than 5 of 23 children', or '' when there is nothing to say."""
     def one(v):
         return None if v is None or pd.isna(v) else f"{float(v):,.0f}"
     n, d = one(num), one(den)
     if n and d:
         return f"{n} of {d}"
     if d:
-        return f"{SUPPRESSED} of {d}"
+        return suppressed_of(den)
     return ""
 
 

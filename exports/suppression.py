@@ -1,7 +1,8 @@
 """Small-number suppression for public papers (pure: frames and dicts in, new ones out).
 
 Public mode: a count of 1 to 4, and any figure worked out from a numerator or denominator of
-1 to 4, is removed (value set to None/NaN, `suppressed` True, reason "fewer than 5"), so one
+1 to 4, is removed (value set to None/NaN, `suppressed` True, reason SUPPRESSED: "not shown
+(fewer than 5 children)", the one wording in `components.formatting`), so one
 child cannot be picked out. Secondary suppression: where categories add up to a total and
 exactly one of them is suppressed, the next smallest is suppressed too, so the total minus
 the others cannot give the hidden figure back. Private mode changes nothing.
@@ -16,15 +17,14 @@ from typing import Any
 
 import pandas as pd
 
+from components.formatting import FEWER_THAN, SUPPRESSED, SUPPRESSED_NOTE, SUPPRESSED_SECONDARY
 from pipelines.core import periods
 
 PUBLIC = "public"
 PRIVATE = "private"
 MODES = (PUBLIC, PRIVATE)
-SUPPRESSED = "fewer than 5"
-NOTE = ("Figures of 1 to 4 children, and percentages or averages worked out from fewer than 5 "
-        "children, are shown as \"fewer than 5\" so that no child can be identified. Where a "
-        "total would reveal a hidden figure, the next smallest figure is hidden too.")
+NOTE = (f"{SUPPRESSED_NOTE} Where a total would reveal a hidden figure, the next smallest "
+        f"figure is hidden too (\"{SUPPRESSED_SECONDARY}\").")
 
 
 def check_mode(mode: str | None) -> str:
@@ -59,8 +59,10 @@ def row_is_small(indicator, value: Any, numerator: Any = None, denominator: Any 
     return (counts and is_small(value)) or is_small(numerator) or is_small(denominator)
 
 
-def _blank(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-    """Remove value (and numerator; denominator too when it is itself small) where mask."""
+def _blank(df: pd.DataFrame, mask: pd.Series, secondary: pd.Series | None = None) -> pd.DataFrame:
+    """Remove value (and numerator; denominator too when it is itself small) where mask; the
+    reason says SUPPRESSED, or SUPPRESSED_SECONDARY where `secondary` (hidden only so that a
+    total cannot give a hidden figure back)."""
     df = df.copy()
     df["suppressed"] = mask.astype(bool)
     if not mask.any():
@@ -71,12 +73,12 @@ def _blank(df: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     if "denominator" in df.columns:
         den = df["denominator"].astype(float)
         df["denominator"] = den.mask(mask & den.map(is_small))
-    if "missing_reason" in df.columns:
-        reason = df["missing_reason"].astype(object)
-        df["missing_reason"] = reason.mask(mask, SUPPRESSED)
-    else:
-        df["missing_reason"] = pd.Series([SUPPRESSED if m else None for m in mask],
-                                         index=df.index, dtype=object)
+    why = pd.Series(SUPPRESSED, index=df.index, dtype=object)
+    if secondary is not None:
+        why = why.mask(secondary.astype(bool), SUPPRESSED_SECONDARY)
+    reason = (df["missing_reason"].astype(object) if "missing_reason" in df.columns
+              else pd.Series(None, index=df.index, dtype=object))
+    df["missing_reason"] = reason.mask(mask, why)
     return df
 
 
@@ -175,7 +177,7 @@ def suppress_breakdowns(df: pd.DataFrame, indicator, mode: str = PUBLIC,
         rest = g[~primary[g.index] & g.notna() & (g > 0)]
         if len(rest):
             mask[rest.idxmin()] = True
-    return _blank(df, mask)
+    return _blank(df, mask, secondary=mask & ~primary)
 
 
 def _suppressed_labels(frame: pd.DataFrame | None) -> set[str]:
@@ -253,7 +255,8 @@ _SMALL_IN_TEXT = re.compile(r"(?<![\d.,£$%-])\b([1-4])\b(?![.,]\d)(\s+)(" + _PE
 
 
 def suppress_text(text: str | None, mode: str = PUBLIC) -> str | None:
-    """Free text (commentary) with "3 children" written as "fewer than 5 children"."""
+    """Free text (commentary) with "3 children" written as "fewer than 5 children" (the
+    word after the number says what is counted)."""
     if text is None or check_mode(mode) == PRIVATE:
         return text
-    return _SMALL_IN_TEXT.sub(lambda m: f"{SUPPRESSED}{m.group(2)}{m.group(3)}", text)
+    return _SMALL_IN_TEXT.sub(lambda m: f"{FEWER_THAN}{m.group(2)}{m.group(3)}", text)

@@ -9,6 +9,7 @@ from dash import Input, Output, State, dcc, html
 
 from components import adoption_charts as ac
 from components import adoption_tables as at
+from components.formatting import SUPPRESSED
 from components.layout import chart_block, small_cohort_warning
 from pipelines.measures import adoption
 from present.adoption import adoption_days, computed_indicators, thresholds
@@ -35,7 +36,7 @@ def _public_message(month_text: str, window: str = "three_year"):
         html.P("The scorecard worked out child by child, each adopted child's wait and the "
                "children still waiting are shown on screen to signed-in users: with so few "
                "children, those figures could identify a child. As in the public board pack, "
-               "with small numbers shown as \"fewer than 5\":"),
+               f"with small numbers shown as \"{SUPPRESSED}\":"),
         at.adoption_downloads("dots", month_text, window=window,
                               label="the chart of how long each adopted child waited"),
         at.adoption_downloads("waiting", month_text,

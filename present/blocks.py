@@ -34,8 +34,8 @@ def trend_block(ind, summary: IndicatorSummary, series: pd.DataFrame,
                 comparators: pd.DataFrame | None, breakdowns: pd.DataFrame | None,
                 authority: str, *, hidden: str | None = None) -> TrendBlock:
     """The block for one indicator. `hidden` is how a figure removed from a public paper
-    reads ("fewer than 5"): the heading says it, and the sentence says it in place of
-    "no figure (fewer than 5)"."""
+    reads (`components.formatting.SUPPRESSED`): the heading says it, and so does the
+    sentence, in place of "no figure (...)"."""
     if hidden and summary.suppressed:
         head = f"{ind.title}: {hidden} in {summary.period or ''}".strip()
     else:

@@ -9,15 +9,16 @@ Needs attention, in this order of reasons:
 Improved for real: special-cause variation that is improving.
 
 Pure: reads `Warehouse` (summary, comparators) and `present.spc.spc_view`. Public papers pass
-`hide` (e.g. `exports.suppression.row_is_small`): a figure it hides is written "fewer than 5".
+`hide` (e.g. `exports.suppression.row_is_small`): a figure it hides is written SUPPRESSED
+("not shown (fewer than 5 children)", `components.formatting`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from components.formatting import FEWER_THAN, SUPPRESSED
 from present.spc import RULE_WORDS, spc_view
 
-SUPPRESSED = "fewer than 5"
 REASON_ORDER = ("special_cause_concerning", "target_failed", "worse_than_comparators",
                 "small_cohort", "special_cause_improving", "target_passed")
 
@@ -112,7 +113,7 @@ def _small_cohort_reason(ind, s: dict, hidden: bool) -> Reason | None:
     if not s.get("small_cohort") or den is None or s.get("direction_since_previous") != "worsening":
         return None
     if hidden:
-        return Reason("small_cohort", "The group is very small (fewer than 5 children): a "
+        return Reason("small_cohort", f"The group is very small ({FEWER_THAN} children): a "
                                       "change from last month is not a signal on its own.")
     one = f", so each child is {100 / float(den):.0f} percentage points" if ind.unit == "percent" else ""
     return Reason("small_cohort",

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import tomli_w
 
+from components.formatting import SUPPRESSED
 from components.names import COMPARATORS, comparator_name
 from components.summary_text import change_label, rag_label, target_text
 
@@ -195,7 +196,7 @@ def summary_header(region_name: str | None = None) -> list[str]:
             *[comparator_name(k, region_name=region_name) for k in COMPARATORS], "Rank (England)"]
 
 
-def summary_cells(ind, s, hidden: str = "fewer than 5") -> list[str]:
+def summary_cells(ind, s, hidden: str = SUPPRESSED) -> list[str]:
     """One indicator's row of the pack's summary table, as the key points scorecard shows it:
     latest (period), change since the last out-turn else the previous month in words by
     polarity, target and status, each comparator (year), rank where published. `s` is a

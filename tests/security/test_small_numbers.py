@@ -4,7 +4,9 @@ on every page, chart, tooltip and download, with year-to-date months that would 
 hidden month away by subtraction hidden too."""
 from __future__ import annotations
 
+import io
 import json
+import re
 
 import dash
 from plotly.utils import PlotlyJSONEncoder
@@ -54,7 +56,7 @@ def test_anonymous_visitors_see_fewer_than_5_on_the_indicator_page(small_app):
     config, app = small_app()
     anon = _as(app, config, None, lambda: _page(app, "/indicator/<code>",
                                                 code="HEALTH_CHECKS_PCT", as_at="2026-11"))
-    assert "fewer than 5" in anon
+    assert "not shown (fewer than 5 children)" in anon
     assert "3 of 10" not in anon and "30%" not in anon
     editor = _as(app, config, "viewer", lambda: _page(app, "/indicator/<code>",
                                                       code="HEALTH_CHECKS_PCT", as_at="2026-11"))
@@ -65,7 +67,8 @@ def test_anonymous_visitors_see_fewer_than_5_on_the_key_points_page(small_app):
     config, app = small_app()
     anon = _as(app, config, None, lambda: _page(app, "/", as_at="2026-11"))
     signed_in = _as(app, config, "viewer", lambda: _page(app, "/", as_at="2026-11"))
-    assert "30%" in signed_in and "30%" not in anon and "fewer than 5" in anon
+    assert "30%" in signed_in and "30%" not in anon
+    assert "not shown (fewer than 5 children)" in anon
 
 
 def test_who_sees_unsuppressed_figures_is_configured(small_app):
@@ -98,7 +101,7 @@ def test_downloads_for_anonymous_visitors_are_suppressed(small_app):
     r = client.get("/export/data/HEALTH_CHECKS_PCT.csv?as_at=2026-11")
     assert r.status_code == 200
     text = r.data.decode("utf-8-sig")
-    assert "fewer than 5" in text and ",3,10" not in text
+    assert "not shown (fewer than 5 children)" in text and ",3,10" not in text
     assert client.get("/export/data/HEALTH_CHECKS_PCT.csv?as_at=2026-11&mode=private"
                       ).status_code == 403
 
@@ -124,3 +127,85 @@ def test_child_level_adoption_blocks_are_for_signed_in_users_only(small_app):
     assert all(b in signed_in for b in blocks)
     assert not any(b in anon for b in blocks)
     assert "adoption-public-note" in anon and "dots.png?as_at=" in anon and "mode=public" in anon
+
+
+# ---------------------------------------------------------------- how a hidden figure reads
+
+HIDDEN = "not shown (fewer than 5 children)"
+# "fewer than 5" with nothing saying what was counted reads as days, a percentage or a count
+BARE = re.compile(r"fewer than 5(?! children)(?! of [\d,]+ children)", re.IGNORECASE)
+
+
+def _with_adoption_records(config):
+    from tests.upload.conftest import SAMPLE
+    checked = check_files([("adoption_records.csv",
+                            (SAMPLE / "adoption_records.csv").read_bytes())], config=config)
+    assert not any(c.errors for c in checked)
+    commit_checked(checked, config=config, user="builder")
+
+
+def _hidden_a1_month(app, config):
+    """A month whose A1 3-year average (days) is hidden from the public: its month added 1
+    to 4 adopted children (the across-months rule), while the figure itself rests on many."""
+    wh = app.server.config["LACDASH_CONTEXT"].warehouse
+    series = _as(app, config, None, lambda: wh.series("A1_DAYS_3YR"))
+    hidden = series[series["suppressed"]]
+    assert len(hidden), "the sample has no hidden A1 month to look at"
+    return hidden.iloc[-1]
+
+
+def test_a_hidden_average_says_what_was_hidden_and_why_on_the_key_points_page(small_app):
+    config, app = small_app()
+    _with_adoption_records(config)
+    row = _hidden_a1_month(app, config)
+    month = f"{row.period_end:%Y-%m}"
+    anon = _as(app, config, None, lambda: _page(app, "/", as_at=month))
+    signed_in = _as(app, config, "viewer", lambda: _page(app, "/", as_at=month))
+    # the A1 line of the scorecard: what was hidden and why, never a bare "fewer than 5"
+    a1_row = anon[anon.index('"/indicator/A1_DAYS_3YR'):][:3000]
+    assert HIDDEN in a1_row and "days" not in a1_row.split(HIDDEN)[1][:40]
+    assert BARE.findall(anon) == [], BARE.findall(anon)[:3]
+    assert HIDDEN not in signed_in.split('"/indicator/A1_DAYS_3YR', 1)[1][:3000]
+
+
+def test_a_hidden_figure_reads_the_same_on_its_page_and_in_its_downloads(small_app):
+    config, app = small_app()
+    _with_adoption_records(config)
+    month = f"{_hidden_a1_month(app, config).period_end:%Y-%m}"
+    page = _as(app, config, None, lambda: _page(app, "/indicator/<code>", code="A1_DAYS_3YR",
+                                                as_at=month))
+    assert HIDDEN in page and BARE.findall(page) == []
+    client = app.server.test_client()
+    csv = client.get(f"/export/data/A1_DAYS_3YR.csv?as_at={month}").data.decode("utf-8-sig")
+    assert HIDDEN in csv and BARE.findall(csv) == []
+    health = client.get("/export/data/HEALTH_CHECKS_PCT.csv?as_at=2026-11").data.decode("utf-8-sig")
+    assert HIDDEN in health and BARE.findall(health) == []
+
+
+def test_the_public_pack_says_what_was_hidden_and_why_in_every_format(small_app):
+    from exports.board_pack import build_board_pack_bytes
+    from docx import Document
+    from openpyxl import load_workbook
+    from pptx import Presentation
+    config, app = small_app()
+    _with_adoption_records(config)
+    month = f"{_hidden_a1_month(app, config).period_end:%Y-%m}"
+    codes = ["A1_DAYS_3YR", "HEALTH_CHECKS_PCT"]
+
+    def build(fmt):
+        return io.BytesIO(build_board_pack_bytes(config, month, fmt, "public", codes=codes,
+                                                 adoption_charts=False))
+    doc = Document(build("docx"))
+    words = [p.text for p in doc.paragraphs] + [
+        c.text for t in doc.tables for r in t.rows for c in r.cells]
+    deck = Presentation(build("pptx"))
+    slides = [sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame] + [
+        c.text for s in deck.slides for sh in s.shapes if sh.has_table
+        for r in sh.table.rows for c in r.cells]
+    book = load_workbook(build("xlsx"), read_only=True)
+    cells = [str(v) for ws in book.worksheets for r in ws.iter_rows(values_only=True)
+             for v in r if v is not None]
+    for name, texts in (("Word", words), ("PowerPoint", slides), ("Excel", cells)):
+        text = "\n".join(texts)
+        assert HIDDEN in text, name
+        assert BARE.findall(text) == [], (name, BARE.findall(text)[:3])

@@ -67,12 +67,12 @@ def test_improved_for_real_and_as_at_an_earlier_month(wolves_config):
     assert "special_cause_concerning" not in kinds
 
 
-def test_hidden_figures_read_fewer_than_5(wolves_config):
+def test_hidden_figures_say_not_shown_fewer_than_5_children(wolves_config):
     w = _warehouse(wolves_config, _months("CL_SUITABLE_ACCOM_PCT", [75, 50], 4))
     hide = lambda ind, v, n, d: any(x is not None and 1 <= x < 5 for x in (n, d))  # noqa: E731
     ex = exceptions(w, "2018-03", hide=hide)
     item = next(i for i in ex.attention if i.code == "CL_SUITABLE_ACCOM_PCT")
-    assert item.value_text == "fewer than 5"
-    assert "fewer than 5" in item.reasons[0].text
+    assert item.value_text == "not shown (fewer than 5 children)"
+    assert "fewer than 5 children" in item.reasons[0].text
     text = " ".join(r.text for r in item.reasons).replace("fewer than 5", "")
     assert not any(ch.isdigit() for ch in text)

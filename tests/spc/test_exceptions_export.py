@@ -48,7 +48,7 @@ def test_public_pack_hides_small_figures_and_their_charts(wolves_config):
     w = _warehouse(wolves_config, _months("CL_SUITABLE_ACCOM_PCT", [75, 50] + [50] * 11, 4))
     part = build_exceptions(w, build_pack(w, "2018-03", "public", figures=False).as_at, "public")
     entry = next(e for e in part.attention if e.code == "CL_SUITABLE_ACCOM_PCT")
-    assert entry.value_text == "fewer than 5"
+    assert entry.value_text == "not shown (fewer than 5 children)"
     assert entry.figure is None and entry.note == CHART_HIDDEN
     private = build_exceptions(w, part.as_at, "private")
     assert next(e for e in private.attention if e.code == "CL_SUITABLE_ACCOM_PCT").value_text == "50%"
