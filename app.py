@@ -128,22 +128,53 @@ def warm_up(app: Dash) -> None:
 
 
 WATCH_SECONDS = 5.0  # how often keep_warm looks at the warehouse file's version (a stat)
+# Issue 14: a commit under page load must not wait behind the rebuild. keep_warm's thread
+# runs at a lower CPU priority than the requests and the `lacdash ingest` processes, and
+# after a commit waits until the file has stayed the same for SETTLE_SECONDS (a run of
+# uploads is built once, after the last; the writer has finished before it starts).
+WARM_NICE = 10
+SETTLE_SECONDS = 2.0
+
+
+def lower_thread_priority(nice: int = WARM_NICE) -> bool:
+    """Run the calling thread at niceness `nice` (Linux, where niceness is per thread;
+    never raised back: a thread cannot). Elsewhere nothing, since there setpriority would
+    lower the whole worker. True when done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    tid = threading.get_native_id()
+    try:
+        if os.getpriority(os.PRIO_PROCESS, tid) < nice:
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+        return True
+    except OSError:
+        return False
 
 
 def keep_warm(app: Dash, every: float = WATCH_SECONDS,
-              stop: threading.Event | None = None) -> None:
+              stop: threading.Event | None = None, settle: float = SETTLE_SECONDS,
+              nice: int | None = WARM_NICE) -> None:
     """Build the latest month's pages at start, then again whenever a commit publishes a
     new warehouse file (issue 15): the first board member to open the dashboard after an
     upload, usually on its new month, gets pages already built instead of waiting while
     the worker builds them. Runs until `stop` is set (a daemon thread in each worker); the
-    previous version's pages leave the cache as the new ones go in (Warehouse.cached)."""
+    previous version's pages leave the cache as the new ones go in (Warehouse.cached).
+    The thread runs at niceness `nice` and builds after a commit only once the file has not
+    changed for `settle` seconds (see WARM_NICE)."""
     stop = stop or threading.Event()
+    if nice is not None:
+        lower_thread_priority(nice)
     with app.server.app_context():
         wh = context.get_warehouse()
     built = None
     while True:
         version = wh.version()
         if version is not None and version != built:
+            if built is not None and settle > 0:
+                if stop.wait(settle):
+                    return
+                if wh.version() != version:
+                    continue  # another commit meanwhile: wait for that one to settle
             built = version
             warm_up(app)
         if stop.wait(every):

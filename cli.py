@@ -19,16 +19,16 @@ from pipelines.store.queries import Warehouse, show_json
 from pipelines.store.warehouse import WarehouseError, history, revert
 from pipelines.uploads import check_files, commit_checked, format_report
 from pipelines.store.warehouse import current_user, record_step_change, remove_step_change
-from present.spc import ASSURANCE_WORDS, RULE_WORDS, VARIATION_WORDS, spc_json, spc_view
 
 
 class UsageError(Exception):
     pass
 
 
-# _LAZY: the commands that need Dash, Flask, plotly or the sample generator import them
-# inside the command, so `lacdash show`/`ingest`/`history` start without loading them
-# (the only function-local imports of our own modules; tests/test_layering.py allows these).
+# _LAZY: the commands that need Dash, Flask, plotly, the sample generator or the SPC
+# charts import them inside the command, so `lacdash show`/`ingest`/`history` start without
+# loading them (a commit's own time is mostly this start-up: issue 14; the only
+# function-local imports of our own modules; tests/test_layering.py allows these).
 
 
 def _common(p: argparse.ArgumentParser):
@@ -248,6 +248,8 @@ def cmd_show(args, config) -> int:
 # ------------------------------------------------------------------ spc
 
 def cmd_spc(args, config) -> int:
+    from present.spc import (ASSURANCE_WORDS, RULE_WORDS, VARIATION_WORDS,  # lazy: see _LAZY
+                             spc_json, spc_view)
     cat, ind, as_at = _indicator_and_month(args, config)
     if ind.frequency != "M":
         raise UsageError(f"{ind.code} is an annual indicator: SPC charts are for monthly ones")
