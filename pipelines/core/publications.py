@@ -19,7 +19,9 @@ published:
     cohort: "Children looked after on 31 March" # optional: the published cohort, said beside the figure
 ```
 
-A filter column may also have older names: write the key as `"care_leaver_age|age"`.
+A filter column may also have older names: write the key as `"care_leaver_age|age"`; so may
+a filter value, the current one first: `"19 to 21 years|Aged 19 to 21": ""` (the first of them
+the file holds is used; a denominator filter value too: `"Suitability total|Total"`).
 Files are told apart by their columns; where two publications have the same columns (the
 two care-leaver files), by which of their filter values the file holds, then by file name.
 
@@ -46,6 +48,17 @@ def clean(name: str) -> str:
 class Filter:
     names: tuple[str, ...]  # current column name first, then older names (cleaned)
     values: dict[str, str]  # file value (exact text) -> breakdown ("" = headline)
+    # the values that are one value under its names in different releases, current first
+    # (each value alone when none has an older name)
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        return self.alternatives or tuple((v,) for v in self.values)
+
+
+def alternatives(text: str) -> tuple[str, ...]:
+    """'Suitability total|Total' -> ('Suitability total', 'Total')."""
+    return tuple(x.strip() for x in str(text).split("|") if x.strip())
 
 
 @dataclass(frozen=True)
@@ -149,7 +162,9 @@ def parse_mappings(code: str, raw: Any, where: str, problems: list[str]) -> tupl
                 if bd and not re.fullmatch(r"[a-z0-9_]+=[a-z0-9_]+", bd):
                     problems.append(f"{w}: filter {col!r}: breakdown {bd!r} must read dimension=value")
             headline += "" in values.values()
-            filters.append(Filter(names, values))
+            groups = tuple(alternatives(k) for k in values)
+            flat = {alt: bd for k, bd in values.items() for alt in alternatives(k)}
+            filters.append(Filter(names, flat, groups if any(len(g) > 1 for g in groups) else ()))
         if not headline and filters:
             problems.append(f"{w}: one filter value must be the headline figure (breakdown \"\")")
         den = e.get("denominator") or {}

@@ -32,7 +32,7 @@ from pipelines.core import neighbours as sn_models
 from pipelines.core.areas import ENGLAND, area_name, resolve_area
 from pipelines.core.canonical import COLUMNS
 from pipelines.core.periods import PeriodError, parse_period
-from pipelines.core.publications import Mapping
+from pipelines.core.publications import Mapping, alternatives
 from pipelines.sources.adoption_published import years_months_as_days
 from pipelines.sources.layouts.base import BLANK, header_map, parse_value
 from pipelines.sources.normalise import empty_frame
@@ -286,25 +286,29 @@ def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, 
         values = text(col)
         have = set(values[ok].unique())
         den_value = m.denominator_filters.get(f.names) if den_mask is not None else None
-        missing = [v for v in [*f.values, *([den_value] if den_value else [])] if v not in have]
+        # a value with older names (catalogue "current|older"): the first the file holds
+        groups = f.groups() + ((alternatives(den_value),) if den_value else ())
+        missing = [g for g in groups if not any(v in have for v in g)]
         if missing:
             shown = "; ".join(sorted(have)[:12]) + (" ..." if len(have) > 12 else "")
-            for v in missing:
+            for g in missing:
+                v = "' or '".join(g)
                 out.error(out.header_row, col, None,
                           f"the value '{v}' in column '{col}' (data/indicators.yaml, {m.code}, "
                           f"published from {pid}); the file has: {shown}",
                           f"{m.code} cannot be loaded: filter value not found (renamed in this "
                           "release?); if so, update the catalogue's published: entry")
             return None
-        mask &= values.isin(f.values)
+        chosen = {next(v for v in g if v in have): f.values[g[0]] for g in f.groups()}
+        mask &= values.isin(chosen)
         if den_mask is not None:
             if den_value is not None:
-                den_mask &= values == den_value
+                den_mask &= values == next(v for v in alternatives(den_value) if v in have)
             else:
-                den_mask &= values.isin(f.values)
+                den_mask &= values.isin(chosen)
                 join.append(values)
-        if any(f.values.values()):
-            breakdown = breakdown.where(~values.isin(f.values), values.map(f.values).fillna(""))
+        if any(chosen.values()):
+            breakdown = breakdown.where(~values.isin(chosen), values.map(chosen).fillna(""))
     vcol = cols[_present(names, m.value)]
     ncol = _present(names, m.numerator) if m.numerator else None
     sub = raw.loc[mask]

@@ -280,3 +280,34 @@ def test_a_new_mapping_is_a_catalogue_edit_alone(tmp_path, wolves_only):
     assert (eng.value, eng.numerator, eng.denominator) == (9, 12000, 130000)
     me = figure(pf.frame, "MISSING_PCT", WOLVES, "2024-25")
     assert math.isnan(me.value) and me.missing_reason.startswith("c:") and me.numerator == 71
+
+
+@pytest.mark.parametrize("name,old_names,old_values", [
+    ("la_care_leavers_accommodation_suitability.csv",
+     {"care_leaver_age": "age", "breakdown": "accommodation_suitability",
+      "care_leaver_count": "number", "care_leaver_percent": "percentage"},
+     {"19 to 21 years": "Aged 19 to 21", "17 to 18 years": "Aged 17 to 18",
+      "Suitability total": "Total"}),
+    ("la_care_leavers_activity.csv",
+     {"care_leaver_age": "age", "breakdown": "activity",
+      "care_leaver_count": "number", "care_leaver_percent": "percentage"},
+     {"19 to 21 years": "Aged 19 to 21", "17 to 18 years": "Aged 17 to 18"}),
+])
+def test_earlier_care_leaver_release_with_old_names_and_values(parsed, name, old_names, old_values):
+    """Before 2025 the care-leaver files named their columns age, accommodation_suitability
+    (or activity), number, percentage (as DfE's own dashboard reads them) and their ages
+    'Aged 19 to 21' / 'Aged 17 to 18'; the catalogue knows both (current|older)."""
+    config, files = parsed
+    df = pd.read_csv(PUBLISHED / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col in ("care_leaver_age", "breakdown"):
+        df[col] = df[col].replace(old_values)
+    assert "Aged 19 to 21" in set(df["care_leaver_age"])
+    df = df.rename(columns=old_names)
+    pf = parse(name, config, df.to_csv(index=False).encode("utf-8"))
+    assert not pf.errors, [p.message for p in pf.errors]
+    key = ["indicator_code", "area_code", "period_label", "breakdown"]
+    a = files[name].frame.set_index(key).sort_index()
+    b = pf.frame.set_index(key).sort_index()
+    assert a.index.equals(b.index)
+    pd.testing.assert_series_equal(a.value, b.value)
+    pd.testing.assert_series_equal(a.denominator, b.denominator)
