@@ -54,6 +54,22 @@ def _count(months, counts) -> pd.DataFrame:
                         index=idx)
 
 
+def children_per_month(month, child) -> pd.Series:
+    """Distinct children per month end: `month` and `child` are equal-length arrays or
+    Series. Counted on integer codes with numpy (a groupby `nunique` on the text pseudonyms
+    was a large share of the run); months with no child are absent, like a groupby's."""
+    mv = np.asarray(month, dtype="datetime64[us]")
+    if not len(mv):
+        return pd.Series([], index=pd.DatetimeIndex([], name="month"), dtype="int64")
+    mcode, mvals = pd.factorize(mv, sort=True)
+    ccode, cvals = pd.factorize(np.asarray(child))
+    keys = np.sort(mcode.astype("int64") * (len(cvals) + 1) + ccode)
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]   # distinct (sorted)
+    counts = np.bincount(keys // (len(cvals) + 1), minlength=len(mvals))
+    out = pd.Series(counts, index=pd.DatetimeIndex(mvals, name="month"))
+    return out[out > 0]
+
+
 def rolling_months(care: Care) -> pd.DatetimeIndex:
     """Month ends whose 12-month window lies inside the data."""
     first = pd.Timestamp(care.extract.first_day)
@@ -65,7 +81,8 @@ def rolling_months(care: Care) -> pd.DatetimeIndex:
 
 def cla_number(care: Care) -> pd.DataFrame:
     """Looked after at the month end (DECOM <= m < DEC), short breaks (V3/V4) excluded."""
-    return _count(care.months, care.child_months.groupby("month")["CHILD"].nunique())
+    cm = care.child_months
+    return _count(care.months, children_per_month(cm["month"], cm["cid"]))
 
 
 def cla_rate(care: Care, population: pd.DataFrame | None) -> pd.DataFrame:
@@ -107,8 +124,7 @@ def _rolling_children(care: Care, events: pd.DataFrame, months) -> pd.Series:
         return pd.Series(0.0, index=months)
     # An event on day d lies in the windows of month ends m with d <= m < d + 12 months.
     x = expand_months(events["date"], window_stop(events["date"]), pd.DatetimeIndex(months))
-    x["CHILD"] = events["CHILD"].to_numpy()[x["row"].to_numpy()]
-    return x.groupby("month")["CHILD"].nunique()
+    return children_per_month(x["month"], events["CHILD"].to_numpy()[x["row"].to_numpy()])
 
 
 def starts_12m(care: Care, population) -> pd.DataFrame:
@@ -199,7 +215,8 @@ def placements_in_window(care: Care, months) -> pd.DataFrame:
     """Per (month, CHILD) looked after at the month end: placements in the 12 months ending
     then = 1 for a placement held at the window's start + each placement start in it."""
     months = pd.DatetimeIndex(months)
-    cm = care.child_months[care.child_months["month"].isin(months)][["month", "CHILD", "cid"]]
+    cm = care.child_months[["month", "CHILD", "cid"]]   # columns first: a narrower copy
+    cm = cm[cm["month"].isin(months)]
     e = care.episodes
     # Held at the start: in care (not a short break) at the month end 12 months before.
     mv = months.to_numpy(dtype="datetime64[us]")
@@ -248,8 +265,9 @@ def stability_long_term(care: Care) -> pd.DataFrame:
     """Children under 16 looked after 2.5+ years: % with the same carer 2+ years, or placed
     for adoption with the adoptive and previous placement together 2+ years."""
     months = long_term_months(care)
-    cm = care.child_months[care.child_months["month"].isin(months)]
-    cm = cm.join(care.header[["DOB"]], on="CHILD")
+    cm = care.child_months[["month", "CHILD", "period_start", "carer_start",
+                            "adopt_combined_start"]]
+    cm = cm[cm["month"].isin(months)].join(care.header[["DOB"]], on="CHILD")
     m = cm["month"]
     age = age_in_months(cm["DOB"], m)
     cohort = cm[(age < 192) & (cm["period_start"] <= add_months(m, -30))]
@@ -294,6 +312,21 @@ def add_working_days(start: pd.Series, n: int) -> pd.Series:
     return pd.Series(out, index=start.index).astype("datetime64[us]")
 
 
+def first_review_due(care: Care, period_start: pd.Series) -> pd.Series:
+    """`add_working_days(period_start, 20)`, worked out once per distinct start date."""
+    starts = pd.Series(pd.unique(care.episodes["period_start"].dropna()),
+                       dtype="datetime64[us]")
+    due = add_working_days(starts, 20)
+    pos = pd.DatetimeIndex(starts).get_indexer(period_start)
+    out = due.to_numpy()[np.clip(pos, 0, None)] if len(due) else \
+        np.full(len(pos), np.datetime64("NaT"), dtype="datetime64[us]")
+    out = pd.Series(out, index=period_start.index)
+    missing = pos < 0
+    if missing.any():   # a start not among the episodes' (not expected): work it out
+        out[missing] = add_working_days(period_start[missing], 20)
+    return out
+
+
 def review_schedule(care: Care) -> pd.DataFrame:
     """Reviews held in a period of care, each with the date the next one is due (reg 33:
     the second within 3 months of the first, later ones within 6 months). Reviews after the
@@ -327,7 +360,7 @@ def reviews_up_to_date(care: Care) -> pd.DataFrame:
     review overdue (first within 20 working days of the period starting, the second within
     3 months of the first, then every 6 months). A review due on the month end is not late."""
     cm = care.child_months[["month", "CHILD", "period_id", "period_start"]].copy()
-    cm["first_due"] = add_working_days(cm["period_start"], 20)
+    cm["first_due"] = first_review_due(care, cm["period_start"])
     cm = cm[cm["first_due"] <= cm["month"]]
     sched = review_schedule(care)
     cm = cm.sort_values("month")
@@ -345,7 +378,7 @@ def review_participation(care: Care) -> pd.DataFrame:
     r = review_schedule(care)
     r = r[r["REVIEW_CODE"] != "PN0"]
     months = care.months
-    fy_start = pd.Series([pd.Timestamp(periods.financial_year_start(m)) for m in months],
+    fy_start = pd.Series(periods.financial_year_starts(pd.Series(months)).to_numpy(),
                          index=months)
     dates = r["REVIEW"].to_numpy(dtype="datetime64[us]")
     order = np.argsort(dates)
@@ -363,20 +396,23 @@ def review_participation(care: Care) -> pd.DataFrame:
 def uasc_at(care: Care) -> pd.DataFrame:
     """(month, CHILD) looked after at month end with a UASC row and DUC blank or later."""
     u = care.extract.uasc[["CHILD", "DUC"]].drop_duplicates("CHILD", keep="last")
-    cm = care.child_months[["month", "CHILD"]].merge(u, on="CHILD")
+    cm = care.child_months[["month", "CHILD", "cid"]]
+    cm = cm[cm["CHILD"].isin(u["CHILD"])].merge(u, on="CHILD")
     return cm[cm["DUC"].isna() | (cm["DUC"] > cm["month"])]
 
 
 def uasc_number(care: Care) -> pd.DataFrame:
-    return _count(care.months, uasc_at(care).groupby("month")["CHILD"].nunique())
+    u = uasc_at(care)
+    return _count(care.months, children_per_month(u["month"], u["cid"]))
 
 
 def asylum_pct(care: Care) -> pd.DataFrame:
     """% of children looked after at month end who are unaccompanied asylum seekers (the 903
     records UASC only: accompanied asylum seekers cannot be counted from it)."""
     cm = care.child_months
-    return _frame(care.months, uasc_at(care).groupby("month")["CHILD"].nunique(),
-                  cm.groupby("month")["CHILD"].nunique())
+    u = uasc_at(care)
+    return _frame(care.months, children_per_month(u["month"], u["cid"]),
+                  children_per_month(cm["month"], cm["cid"]))
 
 
 def missing_12m(care: Care) -> pd.DataFrame:
@@ -386,11 +422,10 @@ def missing_12m(care: Care) -> pd.DataFrame:
     e = care.episodes[~care.episodes["short_break"]]
     # An episode overlaps the window ending m when DECOM <= m and DEC >= m - 12 months + 1d.
     x = expand_months(e["DECOM"], window_stop(e["DEC"]), pd.DatetimeIndex(months))
-    x["CHILD"] = e["CHILD"].to_numpy()[x["row"].to_numpy()]
-    den = x.groupby("month")["CHILD"].nunique()
+    den = children_per_month(x["month"], e["cid"].to_numpy()[x["row"].to_numpy()])
     mis = care.extract.missing
     ev = mis[mis["MISSING"] == "M"][["CHILD", "MIS_START"]].rename(columns={"MIS_START": "date"})
-    ev = ev[ev["CHILD"].isin(set(e["CHILD"]))]
+    ev = ev[ev["CHILD"].isin(e["CHILD"].unique())]
     return _frame(months, _rolling_children(care, ev.reset_index(drop=True), months), den)
 
 
@@ -407,7 +442,8 @@ def sw_3plus(care: Care) -> pd.DataFrame | None:
     x["CHILD"] = sw["CHILD"].to_numpy()[x["row"].to_numpy()]
     x["SW_ID"] = sw["SW_ID"].to_numpy()[x["row"].to_numpy()]
     n = x.groupby(["month", "CHILD"])["SW_ID"].nunique().rename("workers").reset_index()
-    cm = care.child_months[care.child_months["month"].isin(months)][["month", "CHILD"]]
+    cm = care.child_months[["month", "CHILD"]]
+    cm = cm[cm["month"].isin(months)]
     cm = cm.merge(n, on=["month", "CHILD"], how="left")
     return _frame(months, cm[cm["workers"].fillna(0) >= 3].groupby("month").size(),
                   cm.groupby("month").size())
@@ -419,7 +455,14 @@ def oc2_cohort(care: Care, year_end: date) -> pd.DataFrame:
     """Children looked after continuously for 12 months at 31 March, with no short break in
     the year, joined to that year's OC2 rows (`has_row` False when a child has none)."""
     ye = pd.Timestamp(year_end)
-    cm = care.child_months[care.child_months["month"] == ye]
+    if ("oc2", ye) not in care.cache:
+        care.cache[("oc2", ye)] = _oc2_cohort(care, ye)
+    return care.cache[("oc2", ye)]
+
+
+def _oc2_cohort(care: Care, ye: pd.Timestamp) -> pd.DataFrame:
+    cm = care.child_months[["month", "CHILD", "period_start"]]
+    cm = cm[cm["month"] == ye]
     cohort = cm[cm["period_start"] <= ye - pd.DateOffset(years=1)]
     e = care.episodes
     sb = e[e["short_break"] & (e["DECOM"] <= ye) &

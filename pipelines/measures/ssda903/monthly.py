@@ -56,13 +56,26 @@ CANNOT = {
 SW_REASON = "not computable: the extract has no sw_episodes table (social worker episodes)"
 
 
+_PERIODS: dict = {}   # month ends (as bytes) -> (period starts, ends, labels): 25 codes share
+
+
+def _month_periods(m: pd.DatetimeIndex):
+    key = m.asi8.tobytes()
+    if key not in _PERIODS:
+        if len(_PERIODS) > 64:
+            _PERIODS.clear()
+        _PERIODS[key] = ((m - pd.offsets.MonthBegin(1)).astype("datetime64[us]"),
+                         m.astype("datetime64[us]"), m.strftime("%b %Y"))
+    return _PERIODS[key]
+
+
 def _rows(code: str, figures: pd.DataFrame, area_code: str, breakdown: str = "") -> pd.DataFrame:
-    m = pd.DatetimeIndex(figures.index)
+    starts, ends, labels = _month_periods(pd.DatetimeIndex(figures.index))
     return pd.DataFrame({
         "indicator_code": code, "area_code": area_code,
-        "period_start": (m - pd.offsets.MonthBegin(1)).astype("datetime64[us]"),
-        "period_end": m.astype("datetime64[us]"),
-        "period_label": m.strftime("%b %Y"), "period_type": "month",
+        "period_start": starts,
+        "period_end": ends,
+        "period_label": labels, "period_type": "month",
         "breakdown": breakdown,
         "value": figures["value"].to_numpy(dtype="float64"),
         "numerator": figures["numerator"].to_numpy(dtype="float64"),
@@ -205,11 +218,12 @@ def _oc2_quality(care: Care, years, quality: list) -> None:
                                        "row: left out of the OC2 figures",
                             "indicators": "HEALTH_CHECKS_PCT, DENTAL_CHECKS_PCT, "
                                           "IMMUNISATIONS_PCT", "months": year_label(y)})
-        for _, r in extra.iterrows():
-            quality.append({"severity": "warning", "kind": "cohort",
-                            "rule": "OC2 row outside the cohort", "child": r["CHILD"],
-                            "file": r["FILE"], "rows": str(int(r["__row__"])),
-                            "message": f"OC2 row for a child not looked after continuously for "
-                                       f"12 months at 31/03/{y.year}: not counted",
-                            "indicators": "HEALTH_CHECKS_PCT, DENTAL_CHECKS_PCT, "
-                                          "IMMUNISATIONS_PCT", "months": year_label(y)})
+        quality.extend({"severity": "warning", "kind": "cohort",
+                        "rule": "OC2 row outside the cohort", "child": child,
+                        "file": file, "rows": str(int(row)),
+                        "message": f"OC2 row for a child not looked after continuously for "
+                                   f"12 months at 31/03/{y.year}: not counted",
+                        "indicators": "HEALTH_CHECKS_PCT, DENTAL_CHECKS_PCT, "
+                                      "IMMUNISATIONS_PCT", "months": year_label(y)}
+                       for child, file, row in zip(extra["CHILD"], extra["FILE"],
+                                                   extra["__row__"]))
