@@ -30,6 +30,21 @@ def _table(id_, columns, **kw):
                                 data=[], **(_TABLE | kw))
 
 
+def _example_extract() -> list:
+    """Editors of the sample: Sample Borough's SSDA903 tables as an example extract (child-
+    level, though synthetic: the route serves it to editors only)."""
+    config = get_config()
+    upload_id = ul.example_extract_id(history(config.warehouse_path), config.is_sample)
+    if upload_id is None:
+        return []
+    return [html.P([html.A("Download the example SSDA903 extract", id="upl-example-extract",
+                           href=f"/uploads/{upload_id}/file"),
+                    ": Sample Borough's synthetic child-level tables (header, episodes, "
+                    "reviews and the rest, one CSV per table per collection year, zipped), as "
+                    "a case-management system exports them. Drop such files here to compute "
+                    "every indicator they give."])]
+
+
 def layout(**_):
     if not current_user().has("editor"):
         return access_denied("editor", "/upload")
@@ -40,6 +55,7 @@ def layout(**_):
                 "until you press Commit."]),
         html.P([html.Button("Download a template for the next month", id="upl-template-btn"),
                 dcc.Download(id="upl-template")]),
+        *_example_extract(),
         dcc.Upload(id="upl-files", multiple=True, max_size=ul.MAX_FILE_BYTES, accept=ul.ACCEPT,
                    children=html.Div(["Drag and drop files here, or ",
                                       html.A("choose files", href="#")]),

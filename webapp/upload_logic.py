@@ -268,6 +268,17 @@ def history_rows(history: pd.DataFrame, archive_dir: Path | None = None) -> list
     return rows
 
 
+def example_extract_id(history: pd.DataFrame, is_sample: bool) -> int | None:
+    """The sample's SSDA903 upload (`lacdash sample --ssda903`), offered to editors as an
+    example extract: its archived copy is the tables as loaded, zipped. None for a real
+    authority or a sample built without it."""
+    if not is_sample or history.empty or "kind" not in history:
+        return None
+    h = history[(history["kind"] == "ssda903") & (history["user_name"] == "sample")
+                & (history["status"] == "committed")]
+    return int(h["upload_id"].max()) if len(h) else None
+
+
 def _md(text) -> str:
     """A file name shown in a markdown cell as text (no links or markup of its own)."""
     return re.sub(r"([\\`*\[\]()<>!|])", r"\\\1", str(text))

@@ -15,10 +15,12 @@ from pipelines.core.catalogue import load_catalogue
 from pipelines.core.config import PROJECT_ROOT, load_config
 from pipelines.measures.ssda903 import monthly
 from pipelines.sources import ssda903
+from pipelines.store.warehouse import history
 from pipelines.store.queries import Warehouse
 from tools.sample import generate
 from tools.sample import ssda903 as tables
-from tools.sample.build import EXAMPLE_EXTRACT, build_sample, ssda903_codes
+from tools.sample.build import build_sample, ssda903_codes
+from webapp.upload_logic import example_extract_id
 
 KEY = b"test"
 
@@ -115,7 +117,8 @@ def test_the_adopted_children_are_the_adoption_records(computed, files):
     assert set(ad1["CHILD"]) == set(adopted["CHILD"])
 
 
-def test_sample_build_with_ssda903_loads_the_extract(tmp_path, monkeypatch, files):
+def test_sample_build_with_ssda903_loads_the_extract(tmp_path, monkeypatch, files,
+                                                     server_for):
     monkeypatch.setenv("LACDASH_903_RULES", "off")  # DfE's rules have their own tests
     shutil.copy(PROJECT_ROOT / "data" / "config.toml", tmp_path / "config.toml")
     config = load_config(tmp_path / "config.toml").with_warehouse(tmp_path / "w.duckdb")
@@ -140,7 +143,25 @@ def test_sample_build_with_ssda903_loads_the_extract(tmp_path, monkeypatch, file
                   AND area_code = ? AND period_end = DATE '2026-10-31' AND breakdown = ''""",
                [config.code])["value"]
     assert list(cla) == [_plain_count(files, date(2026, 10, 31))]
-    with zipfile.ZipFile(tmp_path / EXAMPLE_EXTRACT) as z:
+    # The example extract: the upload's archived copy, offered to the sample's editors.
+    upload_id = example_extract_id(history(config.warehouse_path), config.is_sample)
+    assert upload_id is not None
+    assert example_extract_id(history(config.warehouse_path), False) is None
+    server = server_for(config)
+    # pages.upload can only be imported once an app exists (the dash_app fixture's)
+    import pages.upload as upload_page
+    with server.test_request_context():
+        link = upload_page._example_extract()[0].children[0]
+    assert (link.children, link.href) == ("Download the example SSDA903 extract",
+                                          f"/uploads/{upload_id}/file")
+    client = server.test_client()
+    assert client.get(f"/uploads/{upload_id}/file").status_code == 403  # not signed in
+    client.post("/auth/sign-in", data={"role": "viewer"})
+    assert client.get(f"/uploads/{upload_id}/file").status_code == 403  # child-level
+    client.post("/auth/sign-in", data={"role": "editor"})
+    r = client.get(f"/uploads/{upload_id}/file")
+    assert r.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(r.data)) as z:
         assert sorted(z.namelist()) == sorted(files)
         assert z.read("2020-episodes.csv").decode() == files["2020-episodes.csv"]
 

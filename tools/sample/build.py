@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -28,10 +27,6 @@ SAMPLE_FILES = ["comparators_handkeyed.csv", "comparators_ees.csv", "all_childre
 # matters (raised at the 18 January 2018 meeting).
 PLAN_FILES = [("action_plan_2013_14.csv", date(2013, 6, 26)),
               ("outstanding_matters_2018_03.csv", date(2018, 1, 18))]
-
-
-# The sample's SSDA903 tables as one zip, written beside the warehouse by --ssda903.
-EXAMPLE_EXTRACT = "sample_ssda903_extract.zip"
 
 
 class SampleError(Exception):
@@ -81,22 +76,13 @@ def _without(name: str, data: bytes, codes: set[str]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def example_extract(files: dict[str, str]) -> bytes:
-    """The sample's SSDA903 tables as one zip (deterministic: same files, same bytes)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in sorted(files):
-            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
-                       files[name].encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
-
-
 def build_sample(config, sample_dir: Path = SAMPLE_DIR, *, ssda903: bool = False) -> str:
     """Load the sample. `ssda903=True` (`lacdash sample --ssda903`, not yet the default):
     the monthly figures the SSDA903 tables give, and adoption, come from Sample Borough's
     generated 903 extract through the same path `lacdash ingest` takes (DfE rules report,
     reconciliation); the long and wide files then give only the other indicators and the
-    adoption records are not loaded."""
+    adoption records are not loaded. The upload's archived copy (the tables, zipped) is the
+    example extract editors download from the upload page."""
     if not config.is_sample and config.warehouse_path.exists():
         raise SampleError(
             f"{config.warehouse_path} belongs to {config.name}, not the sample: refusing to "
@@ -115,9 +101,6 @@ def build_sample(config, sample_dir: Path = SAMPLE_DIR, *, ssda903: bool = False
         # The extract ends with the sample's latest month, whatever today's date is.
         lines.append(_load(config, [(n, t.encode("utf-8")) for n, t in files.items()],
                            "SSDA903 extract", today=generate.LAST_DAY))
-        out = config.warehouse_path.parent / EXAMPLE_EXTRACT
-        out.write_bytes(example_extract(files))
-        lines.append(f"Example SSDA903 extract: {out}")
     lines += _load_plan(config, sample_dir)
     lines.append(f"Sample warehouse ready: {config.warehouse_path}")
     return "\n".join(lines)

@@ -716,8 +716,8 @@ time; its adopted children are the ones in `adoption_records.csv`). About 3 MB i
 they are written at build time, the same bytes every run: `lacdash sample --ssda903` loads them
 through the route `lacdash ingest` takes (DfE rules report, reconciliation) for the monthly
 figures the tables give and adoption, instead of the long and wide files and the adoption
-records, and writes them as `sample_ssda903_extract.zip` beside the warehouse. Not yet the
-default (issue 11).
+records; editors download them from the upload page as the example extract (the upload's
+archived copy, zipped). Not yet the default (issue 11).
 """
 
 
