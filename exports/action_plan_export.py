@@ -118,13 +118,21 @@ def _docx_table(doc, header: list[str], rows: list[list[str]], caption: str) -> 
     for row in t.rows:
         for cell in row.cells:
             for par in cell.paragraphs:
+                par.paragraph_format.space_after = Pt(0)
                 for run in par.runs:
-                    run.font.size = Pt(9)
-    if len(header) >= 6:
-        widths = [Cm(1)] + [Cm(3)] * (len(header) - 1)
-        for row in t.rows:
-            for cell, w in zip(row.cells, widths):
-                cell.width = w
+                    run.font.size = Pt(8)  # compact, as the papers' appendix (issue 17)
+    # the long columns (the action, the update, the position) wider than the short ones
+    if header[0] == "No.":  # an outcome's actions (a private note makes a 7th column)
+        share = [0.6, 4.6, 2.0, 1.7, 2.2, 4.9] + [2.8] * (len(header) - 6)
+    else:  # the schedule and the requests
+        share = [2.2, 4.0, 2.6, 5.4, 1.8] + [2.6] * (len(header) - 5)
+    sec = doc.sections[-1]
+    width = sec.page_width - sec.left_margin - sec.right_margin
+    widths = [int(width * x / sum(share)) for x in share]
+    t.autofit = False
+    for row in t.rows:
+        for cell, w in zip(row.cells, widths):
+            cell.width = w
 
 
 def add_to_docx(doc, view: PlanView) -> None:
@@ -151,17 +159,18 @@ def add_to_docx(doc, view: PlanView) -> None:
                     p = doc.add_paragraph()
                     p.add_run(f"{label}: ").bold = True
                     p.add_run(text)
-            if o.indicators:
-                doc.add_paragraph("The indicators this outcome is meant to move:")
-                for li in o.indicators:
-                    doc.add_paragraph(li.sentence, style="List Bullet")
+            if o.indicators:  # one paragraph, not a list: the plan is an appendix
+                p = doc.add_paragraph()
+                p.add_run("The indicators this outcome is meant to move: ").bold = True
+                p.add_run("; ".join(li.sentence for li in o.indicators))
+                for r in p.runs:
+                    r.font.size = Pt(8)
             if o.actions:
                 _docx_table(doc, _headers(view, ACTION_HEADER), action_rows(view, o),
                             f"Key actions: {o.outcome}")
             else:
                 doc.add_paragraph("No key actions yet.")
-    h = doc.add_heading("Schedule of outstanding matters", level=1)
-    h.paragraph_format.page_break_before = True
+    doc.add_heading("Schedule of outstanding matters", level=1)
     doc.add_paragraph("The current position on matters considered at previous meetings of the "
                       "board.")
     if view.matters:

@@ -20,6 +20,7 @@ from exports.docx_pack import build_docx, chart_print_width_cm
 from exports.exceptions_export import add_spc_charts, build_exceptions
 from exports.pdf import docx_to_pdf, require_soffice
 from exports.print_style import PrintStyle
+from exports.pptx_deck import CHART_WIDTH_CM as PPTX_CHART_CM
 from exports.pptx_deck import build_pptx
 from exports.images import ExportError
 from exports.suppression import NOTE, PRIVATE, check_mode
@@ -49,6 +50,14 @@ def _warehouse(config_or_wh):
         raise ExportInputError(f"No warehouse at {path}: run `lacdash sample` or "
                                "`lacdash ingest FILE` first.")
     return Warehouse(config_or_wh)
+
+
+def use_chart_cache(wh) -> None:
+    """Drawn charts are kept beside the warehouse (`<warehouse>.charts/`, keyed by each
+    figure's content: exports.images), so the next export or download of an unchanged chart
+    is not drawn again."""
+    db = Path(wh.config.warehouse_path)
+    images.use_cache_dir(db.with_name(db.name + ".charts"))
 
 
 def _check_fmt(fmt: str, allowed) -> str:
@@ -106,16 +115,17 @@ def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "p
     chosen = layout(wh.catalogue, definition) if definition is not None else None
     if fmt == "xlsx":
         pack = build_pack(wh, as_at, mode, figures=False, codes=codes, layout=chosen)
-        if codes is None:  # the whole pack ends with the board's own business
-            pack.action_plan = plan_for_pack(wh, pack.as_at, mode)
+        if codes is None and (definition is None or definition.action_plan):
+            pack.action_plan = plan_for_pack(wh, pack.as_at, mode)  # the board's business
         return pack_xlsx(pack)
     images.ensure_started()  # a missing Chromium is reported before any work is done
+    use_chart_cache(wh)
     with images.BackgroundRenderer() as render:
         submit = render.submit
         style = None
-        if fmt in ("docx", "pdf"):  # the compact pack: charts two (or three) across
-            style = PrintStyle(chart_print_width_cm(definition.orientation if definition
-                                                    else "portrait"))
+        if fmt in ("docx", "pdf", "pptx"):  # the compact pack: charts two or three across
+            style = PrintStyle(PPTX_CHART_CM if fmt == "pptx" else chart_print_width_cm(
+                definition.orientation if definition else "portrait"))
 
             def submit(fig):
                 render.submit(style(fig))
@@ -126,7 +136,8 @@ def build_board_pack_bytes(config, as_at=None, fmt: str = "docx", mode: str = "p
             add_spc_charts(pack, wh, mode, on_figure=submit)
         if codes is None:  # the whole pack opens with the exceptions section
             pack.exceptions = build_exceptions(wh, pack.as_at, mode, on_figure=submit)
-            pack.action_plan = plan_for_pack(wh, pack.as_at, mode)
+            if definition is None or definition.action_plan:  # an appendix the director
+                pack.action_plan = plan_for_pack(wh, pack.as_at, mode)  # chooses in
         if style is not None:
             pack.captions = style.captions
         return render_pack(pack, fmt, render)
@@ -191,6 +202,7 @@ def chart_bytes(config, code: str, fmt: str = "png", as_at=None, mode: str = "pu
     figs = {kind: fig for kind, fig, _ in item.figures}
     if chart not in figs:
         raise ExportInputError(f"{code} has no {chart} chart: choose one of {', '.join(figs)}")
+    use_chart_cache(wh)
     return images.figure_bytes(figs[chart], fmt)
 
 

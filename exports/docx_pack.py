@@ -20,9 +20,9 @@ from typing import Callable
 
 import markdown
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -219,8 +219,8 @@ def _setup(doc, pack: Pack) -> None:
     sec.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
     sec.page_width, sec.page_height = page.size
     sec.left_margin = sec.right_margin = page.margin
-    sec.top_margin = sec.bottom_margin = Cm(1.3)
-    sec.header_distance = sec.footer_distance = Cm(0.6)
+    sec.top_margin = sec.bottom_margin = Cm(1.1)
+    sec.header_distance = sec.footer_distance = Cm(0.5)
     styles = doc.styles
     styles["Normal"].font.name = "Arial"
     styles["Normal"].font.size = Pt(10)
@@ -285,8 +285,8 @@ def _title_page(doc, pack: Pack):
     r.bold = True
     r.font.size = Pt(13)
     r.font.color.rgb = _heading_rgb(pack)
-    marker = doc.add_paragraph()
-    marker.add_run().add_break(WD_BREAK.PAGE)
+    marker = doc.add_paragraph()  # the summary follows the contents on the first page
+    marker.paragraph_format.space_after = Pt(6)
     return marker
 
 
@@ -409,24 +409,26 @@ def _fill(cell_el, c: Cell, width, rgb) -> None:
     p = cell_el.paragraphs[0]
     r = p.add_run(c.heading)
     r.bold = True
-    r.font.size = Pt(10)
+    r.font.size = Pt(9.5)
+    p.paragraph_format.space_after = Pt(1)
     r.font.color.rgb = rgb
     # (no keep-with-next inside a cell: LibreOffice then keeps the whole row off a page that
     # has room for it; the row itself never splits)
     for b in c.bullets:
         q = cell_el.add_paragraph(b, style="List Bullet")
-        _small(q, 9)
+        q.paragraph_format.space_after = Pt(0)
+        _small(q, 8)
     if c.picture is not None:
         q = cell_el.add_paragraph()
         q.paragraph_format.space_after = Pt(0)
         shape = q.add_run().add_picture(io.BytesIO(c.picture), width=width)
         set_alt_text(shape, c.alt, title=c.title or c.heading)
-    if c.caption:
+    if c.caption or c.sentence:  # the notes taken out of the picture, then its summary
         q = cell_el.add_paragraph(" ".join(c.caption))
+        if c.sentence:
+            q.add_run(("\n" if c.caption else "") + c.sentence)
+        q.paragraph_format.space_after = Pt(1)
         _small(q, 8)
-    if c.sentence:
-        q = cell_el.add_paragraph(c.sentence)
-        _small(q, 8.5)
     if c.commentary:
         n = len(cell_el.paragraphs)
         _paragraphs(cell_el, c.commentary)
@@ -447,7 +449,7 @@ def _fill_table(cell_el, c: Cell, width) -> None:
         t.style = "Table Grid"
         t.autofit = False
         _tight(t)
-        widths = [int(width * f) for f in (0.2, 0.3, 0.2, 0.3)]
+        widths = [int(width * f) for f in (0.22, 0.28, 0.22, 0.28)]
         for col, w in zip(t.columns, widths):
             col.width = w
         for row in t.rows:
@@ -466,7 +468,9 @@ def _fill_table(cell_el, c: Cell, width) -> None:
                 for para in cell.paragraphs:
                     para.paragraph_format.space_after = Pt(0)
                     _small(para, 8)
-        cell_el.add_paragraph().paragraph_format.space_after = Pt(0)
+        gap = cell_el.add_paragraph()  # (a cell ends with a paragraph): a thin gap
+        gap.paragraph_format.space_after = Pt(0)
+        gap.paragraph_format.line_spacing = Pt(4)
 
 
 def _grid(doc, cells: list[Cell], page: Page, rgb) -> None:
@@ -576,7 +580,7 @@ def _summary(doc, pack: Pack, page: Page) -> None:
             for cell, text in zip(row.cells, summary_cells(item.indicator, item.summary,
                                                            hidden=SUPPRESSED)):
                 cell.text = text
-    share = [3.7, 2.0, 3.0, 3.0, 1.6, 1.6, 1.6, 1.3]
+    share = [3.9, 1.9, 3.5, 2.9, 1.5, 1.5, 1.5, 1.1]  # (the change column in two lines)
     scale = page.text_width / Cm(sum(share))
     for col, w in zip(t.columns, share):
         col.width = int(Cm(w) * scale)
@@ -625,6 +629,42 @@ def shared_notes(pack: Pack, at_least: int = 3) -> list[str]:
             counts[line] = counts.get(line, 0) + 1
     return [line for line, n in counts.items()
             if n >= at_least and not line.startswith("Source:")]
+
+
+def _columns(section, n: int, space_cm: float = 0.8) -> None:
+    """Lay a Word section out in `n` newspaper columns."""
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:cols")):
+        sect_pr.remove(old)
+    cols = OxmlElement("w:cols")
+    cols.set(qn("w:num"), str(n))
+    cols.set(qn("w:space"), str(int(space_cm * 567)))
+    sect_pr.append(cols)
+
+
+def _definitions(doc, pack: Pack) -> None:
+    """The appendix on a new page in two columns at 8 pt (the report's appendix is as
+    compact): each indicator's title, code, definition, what is good, source."""
+    h = doc.add_heading("Definitions", level=1)
+    h.paragraph_format.page_break_before = True
+    # the heading across the page, the entries in two columns below it (a continuous section)
+    doc.add_section(WD_SECTION.CONTINUOUS)
+    _columns(doc.sections[-1], 2)
+    for part in pack.sections:
+        sub = doc.add_heading(part.title, level=2)
+        sub.paragraph_format.keep_with_next = True
+        for item in part.items:
+            ind = item.indicator
+            p = doc.add_paragraph()
+            p.paragraph_format.space_after = Pt(2)
+            p.add_run(f"{ind.title} ({ind.code}). ").bold = True
+            p.add_run(ind.definition)
+            if ind.good:  # (the source is under the indicator's chart)
+                p.add_run(" " + ind.good)
+            _small(p, 8)
+    if pack.mode != PRIVATE:
+        doc.add_heading("Small numbers", level=2)
+        _small(doc.add_paragraph(NOTE), 8)
 
 
 def build_docx(pack: Pack, render_png: Callable, pages: dict[str, int] | None = None) -> bytes:
@@ -676,20 +716,7 @@ def build_docx(pack: Pack, render_png: Callable, pages: dict[str, int] | None = 
         add_plan_to_docx(doc, pack.action_plan)
 
     if pack.definition is None or pack.definition.definitions:
-        doc.add_heading("Definitions", level=1).paragraph_format.page_break_before = True
-        for part in pack.sections:
-            doc.add_heading(part.title, level=2)
-            for item in part.items:
-                ind = item.indicator
-                p = doc.add_paragraph()
-                p.add_run(f"{ind.title} ({ind.code}). ").bold = True
-                p.add_run(ind.definition)
-                extra = " ".join(x for x in (ind.good, f"Source: {ind.source}.") if x)
-                p.add_run(" " + extra)
-                _small(p, 9)
-        if pack.mode != PRIVATE:
-            doc.add_heading("Small numbers", level=2)
-            doc.add_paragraph(NOTE)
+        _definitions(doc, pack)
 
     _contents(doc, marker, page.text_width, pages)
     buf = io.BytesIO()

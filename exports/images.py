@@ -7,12 +7,17 @@ between images instead of reloading it after each: about 0.15 s of CPU an image 
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import struct
 import threading
+from collections import OrderedDict
+from pathlib import Path
 
 import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
 
 # A4 text width is about 16 cm: 1000 px at scale 2.2 gives 2200 px, about 350 dpi.
 EXPORT_WIDTH = 1000
@@ -79,16 +84,112 @@ def _size(fig: go.Figure) -> tuple[int, int]:
     return int(width), int(height)
 
 
+# ---------------------------------------------------------------- the chart-image cache
+# One cache for every image the app draws (the board pack's charts, the exceptions section's
+# SPC charts (issue 16), the pages' PNG/SVG downloads): an image is keyed by the figure's
+# whole JSON (its data included) with the format, size and scale, so a new warehouse version
+# (new figures) gets new images and an unchanged chart is drawn once. Kept in memory (the web
+# app's processes) and, once `use_cache_dir` names a folder (`lacdash export`: beside the
+# warehouse), on disk for the next export. Issue 16: draw through `figure_bytes` (or
+# `BackgroundRenderer`) rather than calling kaleido, and the cache is shared.
+CACHE_MAX_BYTES = 96 * 1024 * 1024  # in memory (about 400 pack charts)
+DISK_MAX_FILES = 2000
+_cache: "OrderedDict[str, bytes]" = OrderedDict()
+_cache_bytes = 0
+_cache_lock = threading.Lock()
+_cache_dir: Path | None = None
+stats = {"hits": 0, "drawn": 0}
+
+
+def use_cache_dir(path) -> None:
+    """Keep drawn images in this folder too (None: memory only)."""
+    global _cache_dir
+    _cache_dir = Path(path) if path is not None else None
+
+
+def clear_cache() -> None:
+    global _cache_bytes
+    with _cache_lock:
+        _cache.clear()
+        _cache_bytes = 0
+
+
+def cache_key(fig: go.Figure, opts: dict) -> str:
+    # (sorted keys: a figure copied or rebuilt with the same content has the same key)
+    h = hashlib.sha256(json.dumps(fig.to_plotly_json(), sort_keys=True,
+                                  cls=PlotlyJSONEncoder).encode())
+    h.update(json.dumps(opts, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _cached(key: str, fmt: str) -> bytes | None:
+    with _cache_lock:
+        data = _cache.get(key)
+        if data is not None:
+            _cache.move_to_end(key)
+            return data
+    if _cache_dir is not None:
+        path = _cache_dir / f"{key}.{fmt}"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        _remember(key, data)
+        return data
+    return None
+
+
+def _remember(key: str, data: bytes) -> None:
+    global _cache_bytes
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = data
+            _cache_bytes += len(data)
+        while _cache_bytes > CACHE_MAX_BYTES and len(_cache) > 1:
+            _, old = _cache.popitem(last=False)
+            _cache_bytes -= len(old)
+
+
+def _store(key: str, fmt: str, data: bytes) -> None:
+    _remember(key, data)
+    if _cache_dir is None:
+        return
+    try:
+        _cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = _cache_dir / f"{key}.{fmt}.{os.getpid()}.part"
+        tmp.write_bytes(data)
+        tmp.replace(_cache_dir / f"{key}.{fmt}")  # never half an image under its key
+        files = [p for p in _cache_dir.iterdir() if not p.name.endswith(".part")]
+        if len(files) > DISK_MAX_FILES:  # the oldest go (an old warehouse version's charts)
+            files.sort(key=lambda p: p.stat().st_mtime)
+            for p in files[:len(files) - DISK_MAX_FILES]:
+                p.unlink(missing_ok=True)
+    except OSError:  # a read-only or full disk: the image is still returned
+        pass
+
+
 def figure_bytes(fig: go.Figure, fmt: str = "png", *, scale: float = SCALE) -> bytes:
     """The figure as PNG (width x scale pixels) or SVG. Draw it with `for_export=True` so the
-    title, subtitle, source and footnotes are inside the image."""
+    title, subtitle, source and footnotes are inside the image. Drawn once (the cache above)."""
     if fmt not in FORMATS:
         raise ExportError(f"'{fmt}' is not an image format: use png or svg")
-    ensure_started()
     width, height = _size(fig)
     opts = {"format": fmt, "width": width, "height": height}
     if fmt == "png":
         opts["scale"] = scale
+    key = cache_key(fig, opts)
+    data = _cached(key, fmt)
+    if data is not None:
+        stats["hits"] += 1
+        return data
+    data = _draw(fig, opts)
+    stats["drawn"] += 1
+    _store(key, fmt, data)
+    return data
+
+
+def _draw(fig: go.Figure, opts: dict) -> bytes:
+    ensure_started()
     try:
         with _render_lock:
             return _server.render(fig, opts)

@@ -11,7 +11,8 @@ from pptx.util import Emu, Inches, Pt
 
 from exports.action_plan_export import add_to_pptx as add_plan_to_pptx
 from exports.content import Pack
-from exports.suppression import NOTE, PRIVATE
+from exports.suppression import NOTE, PRIVATE, SUPPRESSED
+from present.pack import summary_cells, summary_header
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 
@@ -95,6 +96,117 @@ def _exceptions(prs, pack: Pack, render_png: Callable) -> None:
         _mode_mark(s, pack)
 
 
+# ---------------------------------------------------------------- the compact deck (issue 17)
+# The summary first (every indicator as the key points page shows it), then a slide per
+# section with its charts three across and two down (more slides when a section has more),
+# each with its heading, its summary sentence and the notes taken out of the picture.
+COLUMNS, ROWS = 3, 2
+MARGIN, GAP = Inches(0.4), Inches(0.2)
+TOP = Inches(1.05)
+CELL_W = int((SLIDE_W - 2 * MARGIN - (COLUMNS - 1) * GAP) / COLUMNS)
+CELL_H = int((SLIDE_H - TOP - Inches(0.55) - (ROWS - 1) * GAP) / ROWS)
+CHART_WIDTH_CM = CELL_W / 360000  # exports.print_style sizes chart text by this (>= 8 pt)
+SUMMARY_ROWS = 11  # rows of the summary table a slide, at 10 pt
+
+
+def _titled(prs, text: str):
+    s = prs.slides.add_slide(prs.slide_layouts[5])
+    title = s.shapes.title
+    title.left, title.top = MARGIN, Inches(0.15)
+    title.width, title.height = SLIDE_W - 2 * MARGIN, Inches(0.8)
+    title.text = text
+    for p in title.text_frame.paragraphs:
+        for r in p.runs:
+            r.font.size = Pt(26)
+    return s
+
+
+def _text(slide, left, top, width, height, text: str, size: float, bold: bool = False):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    run = frame.paragraphs[0].add_run()
+    run.text, run.font.size, run.font.bold = text, Pt(size), bold or None
+    return box
+
+
+def _summary(prs, pack: Pack) -> None:
+    """Every indicator in a table, section by section, as the key points page shows it."""
+    header = summary_header(pack.region_name)
+    rows = []
+    for part in pack.sections:
+        rows.append([part.title] + [""] * (len(header) - 1))
+        rows += [summary_cells(i.indicator, i.summary, hidden=SUPPRESSED) for i in part.items]
+    chunks = [rows[i:i + SUMMARY_ROWS] for i in range(0, len(rows), SUMMARY_ROWS)] or [[]]
+    share = [3.4, 1.7, 2.6, 2.4, 1.4, 1.4, 1.4, 1.0]
+    width = SLIDE_W - 2 * MARGIN
+    for n, chunk in enumerate(chunks, start=1):
+        s = _titled(prs, "Summary of the indicators" + (
+            f" ({n} of {len(chunks)})" if len(chunks) > 1 else ""))
+        shape = s.shapes.add_table(len(chunk) + 1, len(header), MARGIN, TOP, width,
+                                   Inches(0.3) * (len(chunk) + 1))
+        t = shape.table
+        for j, w in enumerate(share[:len(header)]):
+            t.columns[j].width = int(width * w / sum(share))
+        for j, text in enumerate(header):
+            t.cell(0, j).text = text
+        for i, row in enumerate(chunk, start=1):
+            for j, text in enumerate(row):
+                t.cell(i, j).text = str(text)
+            if not any(row[1:]):  # a section's name across the row
+                t.cell(i, 0).merge(t.cell(i, len(header) - 1))
+        for r in t.rows:
+            for c in r.cells:
+                for p in c.text_frame.paragraphs:
+                    for run in p.runs:
+                        run.font.size = Pt(10)
+        _mode_mark(s, pack)
+
+
+def _section(prs, pack: Pack, part, render_png: Callable) -> None:
+    cells = []  # (heading, figure or None, alt, text under it, wide)
+    for item in part.items:
+        if not item.figures:
+            cells.append((item.headline, None, "", item.text or "", False))
+        for n, (kind, fig, alt) in enumerate(item.figures):
+            heading = item.headline if n == 0 else item.titles.get(kind, item.indicator.title)
+            notes = " ".join(pack.captions.get(id(fig), []))
+            text = " ".join(x for x in ((item.text if n == 0 else alt), notes) if x)
+            cells.append((heading, fig, alt, text, kind in WIDE_KINDS))
+    slides, used = [], COLUMNS * ROWS
+    for cell in cells:
+        span = 2 if cell[4] else 1
+        col = used % COLUMNS
+        if col + span > COLUMNS:
+            used += COLUMNS - col
+        if used + span > COLUMNS * ROWS:
+            slides.append([])
+            used = 0
+        slides[-1].append((used, cell))
+        used += span
+    for n, chunk in enumerate(slides, start=1):
+        s = _titled(prs, part.title + (f" ({n} of {len(slides)})" if len(slides) > 1 else ""))
+        for at, (heading, fig, alt, text, wide) in chunk:
+            left = MARGIN + (at % COLUMNS) * (CELL_W + GAP)
+            top = TOP + (at // COLUMNS) * (CELL_H + GAP)
+            width = CELL_W * (2 if wide else 1) + (GAP if wide else 0)
+            _text(s, left, top, width, Inches(0.42), heading, 11, bold=True)
+            y = top + Inches(0.45)
+            if fig is not None:
+                w_px, h_px = fig.layout.width or 1000, fig.layout.height or 560
+                # the full cell width: print_style sized its text (>= 8 pt) for this width
+                h = int(width * h_px / w_px)
+                pic = s.shapes.add_picture(io.BytesIO(render_png(fig)), left, y, width, h)
+                set_alt_text(pic, alt, title=heading)
+                y += h + Inches(0.03)
+            _text(s, left, y, width, max(top + CELL_H - y, Inches(0.3)), text, 9)
+        _mode_mark(s, pack)
+
+
+WIDE_KINDS = ("rolling", "dots", "waiting")  # the adoption page's charts take two columns
+
+
 def build_pptx(pack: Pack, render_png: Callable) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
@@ -107,28 +219,11 @@ def build_pptx(pack: Pack, render_png: Callable) -> bytes:
                                     else "Public. " + NOTE)
     _mode_mark(s, pack)
 
+    _summary(prs, pack)
     if pack.exceptions is not None:
         _exceptions(prs, pack, render_png)
-    for item in pack.items:
-        for kind, fig, alt in item.figures:
-            s = prs.slides.add_slide(title_only)
-            title = s.shapes.title
-            title.left, title.top = Inches(0.4), Inches(0.2)
-            title.width, title.height = SLIDE_W - Inches(0.8), Inches(0.9)
-            title.text = item.titles.get(kind, item.headline)
-            for p in title.text_frame.paragraphs:
-                for r in p.runs:
-                    r.font.size = Pt(26)
-            png = render_png(fig)
-            # fit the picture in the space under the title, keeping its shape
-            w_px = fig.layout.width or 1000
-            h_px = fig.layout.height or 560
-            box_w, box_h = SLIDE_W - Inches(0.8), SLIDE_H - Inches(1.7)
-            scale = min(box_w / w_px, box_h / h_px)
-            w, h = Emu(int(w_px * scale)), Emu(int(h_px * scale))
-            pic = s.shapes.add_picture(io.BytesIO(png), int((SLIDE_W - w) / 2), Inches(1.15), w, h)
-            set_alt_text(pic, alt, title=item.titles.get(kind, f"{item.indicator.title} ({kind} chart)"))
-            _mode_mark(s, pack)
+    for part in pack.sections:
+        _section(prs, pack, part, render_png)
     if getattr(pack, "action_plan", None) is not None:  # the board's own business
         add_plan_to_pptx(prs, pack.action_plan, mark=lambda slide: _mode_mark(slide, pack))
     buf = io.BytesIO()

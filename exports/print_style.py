@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 MIN_PT = 8.0
 PT_PER_CM = 72 / 2.54
 WIDTH_PX = 520
-HEIGHT_PX = 300
+HEIGHT_PX = 215  # 8.4 cm by 3.5 cm printed: three rows of charts and tables a page
+LEGEND_ROW_PX = 22
 WIDE = "print-wide"  # layout.meta of a chart that takes the page's whole width
 EXPORT_TEXT = ("title", "subtitle", "source", "footnote")
 _FONT_KEYS = ("font", "textfont", "tickfont", "insidetextfont", "outsidetextfont")
@@ -89,8 +90,14 @@ class PrintStyle:
         layout["annotations"] = [a for a in keep if id(a) not in drop]
         wide = layout.get("meta") == WIDE
         scale = 2 if wide else 1
-        layout["width"], layout["height"] = WIDTH_PX * scale, HEIGHT_PX + (60 if wide else 0)
-        layout["margin"] = {"t": 44, "b": 8, "l": 8, "r": 30, "pad": 2}
+        # a legend two entries a row: more than two rows take room from the plot, so the
+        # chart grows by a row's height for each (a stacked bar's eight series: +2 rows)
+        names = {t.name for t in fig.data if t.name and t.showlegend is not False}
+        rows = -(-len(names) // (2 * scale)) if layout.get("showlegend", True) else 0
+        extra = max(0, rows - 2) * LEGEND_ROW_PX
+        layout["width"], layout["height"] = WIDTH_PX * scale, HEIGHT_PX + extra + (
+            60 if wide else 0)
+        layout["margin"] = {"t": 34, "b": 4, "l": 8, "r": 24, "pad": 2}
         layout.setdefault("font", {})
         # the legend below everything (under the axis labels, however tall they are)
         layout["legend"] = {**(layout.get("legend") or {}), "orientation": "h", "y": 0,

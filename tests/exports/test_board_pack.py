@@ -225,7 +225,12 @@ def test_private_pack_is_marked_confidential_and_shows_small_numbers(wh, private
 def test_xlsx_board_pack_from_the_command_line(sample_config, wh, tmp_path, capsys):
     import openpyxl
     out = tmp_path / "pack.xlsx"
+    # the action plan is an appendix the director chooses in (issue 17: out by default)
     assert export_board_pack(sample_config, SMALL_MONTH, "xlsx", "public", out) == 0
+    assert openpyxl.load_workbook(out).sheetnames[1:] == [
+        s.title[:31] for s in wh.catalogue.sections]
+    assert export_board_pack(sample_config, SMALL_MONTH, "xlsx", "public", out,
+                             choice={"action_plan": True}) == 0
     assert str(out) in capsys.readouterr().out
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[1:] == [s.title[:31] for s in wh.catalogue.sections] + [

@@ -22,5 +22,6 @@ def test_svg_has_title_subtitle_and_source_inside(wh):
 def test_no_chromium_is_a_clear_message(monkeypatch):
     monkeypatch.setattr(images, "_started", False)
     monkeypatch.setattr(images, "find_chromium", lambda: None)
+    monkeypatch.setattr(images, "_cached", lambda key, fmt: None)  # not an image drawn before
     with pytest.raises(ExportError, match="no Chromium found: install Debian's chromium"):
         images.figure_bytes(images.go.Figure(), "png")
