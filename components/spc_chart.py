@@ -163,14 +163,15 @@ def spc_figure(indicator, view: dict, *, authority_name: str, for_export: bool =
                title: str | None = None, subtitle: str | None = None,
                source: str | None = None, footnotes=()) -> go.Figure:
     """The SPC chart (see module docstring)."""
-    fig = go.Figure(layout=dict(template=theme.TEMPLATE_NAME))
+    traces: list[dict] = []   # made into one Figure at the end: adding traces
+    # one by one copies the figure's traces each time (a third of the build)
     pts, lims = view.get("points") or [], view.get("limits") or []
     xs = [_x(p["period"]) for p in pts]
     ys = [p["value"] for p in pts]
     groups = [lim["group"] for lim in lims]
     drawn: list[float] = list(ys)
     if pts:
-        fig.add_trace(go.Scatter(
+        traces.append(dict(type="scatter", 
             x=xs, y=ys, mode="lines", name=authority_name, meta={"series": "local"},
             line=dict(color=POINT_STYLES["common_cause"]["colour"], width=2),
             hoverinfo="skip", showlegend=False))
@@ -181,7 +182,7 @@ def spc_figure(indicator, view: dict, *, authority_name: str, for_export: bool =
             hover = [f"<b>{lims[i]['label']}</b><br>{format_value(indicator, ys[i])}<br>"
                      + (style["words"] + ": " + ", ".join(RULE_WORDS[r] for r in pts[i]["rules"])
                         if pts[i]["special_cause"] else "Common cause") for i in idx]
-            fig.add_trace(go.Scatter(
+            traces.append(dict(type="scatter", 
                 x=[xs[i] for i in idx], y=[ys[i] for i in idx], mode="markers",
                 name=style["words"], meta={"series": kind},
                 marker=dict(color=style["colour"], symbol=style["symbol"],
@@ -196,7 +197,7 @@ def spc_figure(indicator, view: dict, *, authority_name: str, for_export: bool =
             vals = [lim[key] for lim in lims]
             sx, sy = _segments(xs, vals, groups)
             drawn += [v for v in vals if v is not None]
-            fig.add_trace(go.Scatter(
+            traces.append(dict(type="scatter", 
                 x=sx, y=sy, mode="lines", name=name, meta={"series": f"spc_{key}"},
                 line=dict(color=theme.TEXT_COLOUR if key == "mean" else theme.SECONDARY_TEXT,
                           dash=dash, width=width, shape="hv" if view["chart"] == "pprime" else "linear"),
@@ -205,7 +206,7 @@ def spc_figure(indicator, view: dict, *, authority_name: str, for_export: bool =
     target = view.get("target")
     if target is not None and pts:
         drawn.append(float(target))
-        fig.add_trace(go.Scatter(
+        traces.append(dict(type="scatter", 
             x=[xs[0], xs[-1]], y=[target, target], mode="lines", name="Target",
             meta={"series": "target"},
             line=dict(color=theme.SERIES_COLOURS["target"], dash="dot", width=2),
@@ -258,7 +259,8 @@ def spc_figure(indicator, view: dict, *, authority_name: str, for_export: bool =
         meta={"indicator": getattr(indicator, "code", ""), "chart": view.get("chart"),
               "axis_starts_at": lo},
     )
-    fig.update_layout(annotations=annotations, **layout)
+    fig = go.Figure(data=traces, layout=dict(template=theme.TEMPLATE_NAME,
+                                             annotations=annotations, **layout))
     if for_export:
         title = title or f"{getattr(indicator, 'title', '')}: is it changing?"
         if subtitle is None:

@@ -58,8 +58,13 @@ def test_deck_has_the_attention_slide_first(wolves_config):
     w = _warehouse(wolves_config)
     prs = Presentation(io.BytesIO(build_pptx(_pack(w, "private"), lambda fig: PNG)))
     titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
-    assert titles[1] == "What needs attention this month"
-    text = " ".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
+    # after the title slide and the summary table (issue 17: as the Word pack), before any
+    # section's charts
+    start = titles.index("What needs attention this month")
+    assert all(t.startswith("Summary of the indicators") for t in titles[1:start])
+    slide = next(s for s in prs.slides if s.shapes.title is not None
+                 and s.shapes.title.text == "What needs attention this month")
+    text = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
     assert "A real change for the worse" in text
     assert any(t.endswith(": is it changing?") for t in titles)
 
