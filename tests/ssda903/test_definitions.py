@@ -198,6 +198,52 @@ def test_later_reviews_every_three_then_six_months():
     assert at(part, "2019-03-31")[["numerator", "denominator"]].tolist() == [1, 1]
 
 
+def test_reviews_on_time_over_the_rolling_year_with_a_review_due_on_a_bank_holiday():
+    # A and B come into care Wednesday 13 January 2021: 20 working days later is Wednesday
+    # 10 February; both are first reviewed on 3 February (on time). Their second review is
+    # due 3 months later, Monday 3 May 2021: the Early May bank holiday. The due date is not
+    # moved (reg 33: within three months; only the first review counts working days), so A,
+    # reviewed the Friday before (30 April), is on time; B, reviewed the next working day
+    # (4 May), is late.
+    # C comes into care Monday 15 March 2021: skipping Good Friday (2 Apr) and Easter Monday
+    # (5 Apr) the 20th working day is Wednesday 14 April (weekdays only: Monday 12 April).
+    # C is first reviewed on 14 April: on time only because the bank holidays are skipped.
+    # D comes into care Wednesday 1 April 2020: the 20th working day (Good Friday 10 and
+    # Easter Monday 13 April 2020 skipped) is Friday 1 May 2020; D is first reviewed late, on
+    # 29 May 2020, then on time: 20 August 2020 (due 29 August), 19 February 2021 (due
+    # 20 February). D's late review is inside the 12 months ending 30 April 2021 (from 1 May
+    # 2020) and outside those ending 31 May 2021 (from 1 June 2020).
+    c = care({"e.csv": episodes_file([episode(1, "13/01/2021", "S", "C2", "U4"),
+                                      episode(2, "13/01/2021", "S", "C2", "U4"),
+                                      episode(3, "15/03/2021", "S", "C2", "U4"),
+                                      episode(4, "01/04/2020", "S", "C2", "U4")]),
+              "r.csv": reviews_file([(1, "03/02/2021", "PN1"), (1, "30/04/2021", "PN1"),
+                                     (2, "03/02/2021", "PN1"), (2, "04/05/2021", "PN1"),
+                                     (3, "14/04/2021", "PN1"),
+                                     (4, "29/05/2020", "PN1"), (4, "20/08/2020", "PN1"),
+                                     (4, "19/02/2021", "PN1")])},
+             first_day=date(2020, 4, 1), last_day=date(2021, 7, 31))
+    late = d.late_reviews(c)
+    assert sorted(zip(late["CHILD"], late["REVIEW"].dt.strftime("%d/%m/%Y"),
+                      late["due"].dt.strftime("%d/%m/%Y"))) == sorted([
+        (pid(2), "04/05/2021", "03/05/2021"), (pid(4), "29/05/2020", "01/05/2020")])
+    f = d.reviews_on_time_12m(c)
+    # 30 April 2021: A (second review held the day of the month end), B (second not yet
+    # due) and C on time; D's late review of 29 May 2020 is in the window.
+    assert at(f, "2021-04-30")[["numerator", "denominator"]].tolist() == [3, 4]
+    # 31 May 2021: B's review of 4 May was late; D's late review has left the window.
+    assert at(f, "2021-05-31")[["numerator", "denominator"]].tolist() == [3, 4]
+    assert at(f, "2021-05-31")["value"] == 75.0
+    # None of the four is overdue at 31 May: the snapshot measure counts B and D as up to
+    # date; only the rolling measure sees their late reviews.
+    assert at(d.reviews_up_to_date(c), "2021-05-31")[["numerator", "denominator"]].tolist() \
+        == [4, 4]
+    # 31 July 2021: C's second review (due 14 July) was never held: overdue, not on time.
+    assert at(f, "2021-07-31")[["numerator", "denominator"]].tolist() == [2, 4]
+    # The window must lie inside the data: no figure before March 2021 (from 1 April 2020).
+    assert pd.Timestamp("2021-02-28") not in f.index
+
+
 # ------------------------------------------------------------------ asylum and missing
 
 def test_uasc_counted_until_status_ends():

@@ -355,21 +355,63 @@ def _review_schedule(care: Care) -> pd.DataFrame:
     return m[["CHILD", "period_id", "REVIEW", "REVIEW_CODE", "n", "next_due"]]
 
 
+def review_status(care: Care) -> pd.DataFrame:
+    """Per (month, CHILD) looked after at the month end whose first review was due by then:
+    `period_id`, `due` (when the next review is due, as at the month end) and `up_to_date`
+    (not overdue: a review due on the month end is not late)."""
+    if care.cache.get("review_status") is None:
+        cm = care.child_months[["month", "CHILD", "period_id", "period_start"]].copy()
+        cm["first_due"] = first_review_due(care, cm["period_start"])
+        cm = cm[cm["first_due"] <= cm["month"]]
+        sched = review_schedule(care)
+        cm = cm.sort_values("month")
+        last = pd.merge_asof(cm, sched[["period_id", "REVIEW", "next_due"]]
+                             .sort_values("REVIEW"), left_on="month", right_on="REVIEW",
+                             by="period_id", direction="backward")
+        last["due"] = last["next_due"].fillna(last["first_due"])
+        last["up_to_date"] = last["due"] >= last["month"]
+        care.cache["review_status"] = last[["month", "CHILD", "period_id", "due",
+                                            "up_to_date"]]
+    return care.cache["review_status"]
+
+
 def reviews_up_to_date(care: Care) -> pd.DataFrame:
     """Children looked after at month end whose first review was due by then: % with no
     review overdue (first within 20 working days of the period starting, the second within
     3 months of the first, then every 6 months). A review due on the month end is not late."""
-    cm = care.child_months[["month", "CHILD", "period_id", "period_start"]].copy()
-    cm["first_due"] = first_review_due(care, cm["period_start"])
-    cm = cm[cm["first_due"] <= cm["month"]]
-    sched = review_schedule(care)
-    cm = cm.sort_values("month")
-    last = pd.merge_asof(cm, sched[["period_id", "REVIEW", "next_due"]].sort_values("REVIEW"),
-                         left_on="month", right_on="REVIEW", by="period_id",
-                         direction="backward")
-    due = last["next_due"].fillna(last["first_due"])
-    ok = last[due >= last["month"]]
+    last = review_status(care)
+    ok = last[last["up_to_date"]]
     return _frame(care.months, ok.groupby("month").size(), last.groupby("month").size())
+
+
+def late_reviews(care: Care) -> pd.DataFrame:
+    """Reviews held after the day they were due: the first more than 20 working days after
+    the period of care started, the second more than 3 months after the first, later ones
+    more than 6 months after the one before. Columns CHILD, period_id, REVIEW, due."""
+    sched = review_schedule(care)
+    starts = care.episodes.groupby("period_id")["period_start"].first()
+    first_due = first_review_due(care, sched["period_id"].map(starts))
+    due = sched.groupby("period_id")["next_due"].shift(1).where(sched["n"] > 1, first_due)
+    late = sched.assign(due=due)
+    return late[late["REVIEW"] > late["due"]][["CHILD", "period_id", "REVIEW", "due"]]
+
+
+def reviews_on_time_12m(care: Care) -> pd.DataFrame:
+    """Reviews on time over the rolling 12 months (reference: "on time over the rolling 12
+    months"): of the children looked after at the month end whose first review was due by
+    then, % for whom every review held in the 12 months ending then, in this period of care,
+    was held by its due date, and none is overdue at the month end."""
+    months = rolling_months(care)
+    status = review_status(care)
+    status = status[status["month"].isin(months)]
+    late = late_reviews(care)
+    x = expand_months(late["REVIEW"], window_stop(late["REVIEW"]), pd.DatetimeIndex(months))
+    flagged = pd.DataFrame({"month": x["month"].to_numpy(),
+                            "period_id": late["period_id"].to_numpy()[x["row"].to_numpy()],
+                            "late_in_window": True}).drop_duplicates()
+    m = status.merge(flagged, on=["month", "period_id"], how="left")
+    ok = m[m["up_to_date"] & m["late_in_window"].isna()]
+    return _frame(months, ok.groupby("month").size(), m.groupby("month").size())
 
 
 def review_participation(care: Care) -> pd.DataFrame:
