@@ -18,6 +18,9 @@ ever half-applied.
   values are all there, and a killed ingest left the file byte-identical or one complete
   upload further. Leftover `.tmp` copies are counted after the kills and after the next
   commit (which removes them).
+- Each whole `lacdash ingest` is timed (wall, and its CPU time), and so is the commit itself
+  (from its temp copy appearing to its swap), so a slow command under load can be told
+  apart from a slow commit (issue 14).
 """
 from __future__ import annotations
 
@@ -67,6 +70,38 @@ def _children_cpu() -> float:
     is the difference around it: nothing else is reaped meanwhile)."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
+
+
+class _CommitWatch:
+    """Watches, every 5 ms, for the commit's temp copy beside the warehouse: the time from
+    when it appears (the writer holds the lock and has started its copy) to when it is gone
+    (swapped in) is the commit itself, apart from the command's start-up and checks."""
+
+    def __init__(self, db: Path):
+        self.db, self.first, self.last = db, None, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self):
+        pattern = f".{self.db.name}.*.tmp"
+        while not self._stop.is_set():
+            if list(self.db.parent.glob(pattern)):
+                now = time.perf_counter()
+                self.first = self.first or now
+                self.last = now
+            time.sleep(0.005)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def span(self) -> float | None:
+        return None if self.first is None else self.last - self.first + 0.005
 
 
 def _sha(path: Path) -> str:
@@ -254,7 +289,7 @@ def _run(args, rng, base, server, db, codes, month, month_end, files, tmp) -> in
         t.start()
 
     ops = {"ingest": 0, "revert": 0, "killed ingest": 0, "nothing to do": 0}
-    half, kill_outcomes, tmp_after_kills, ingest_s, ingest_cpu = [], [], 0, [], []
+    half, kill_outcomes, tmp_after_kills, ingest_s, ingest_cpu, commit_s = [], [], 0, [], [], []
     cfg = ["--config", str(db.parent / "config.toml")]
     end = time.time() + args.seconds
     kills_left = args.kills
@@ -305,10 +340,13 @@ def _run(args, rng, base, server, db, codes, month, month_end, files, tmp) -> in
             else:
                 f = files["A" if choice == 1 else "B"]
                 t, cpu = time.perf_counter(), _children_cpu()
-                r = subprocess.run([LACDASH, "ingest", str(f), "--user", "bench", *cfg],
-                                   capture_output=True, text=True)
+                with _CommitWatch(db) as watch:
+                    r = subprocess.run([LACDASH, "ingest", str(f), "--user", "bench", *cfg],
+                                       capture_output=True, text=True)
                 ingest_s.append(time.perf_counter() - t)
                 ingest_cpu.append(_children_cpu() - cpu)
+                if watch.span is not None:
+                    commit_s.append(watch.span)
                 ops["ingest" if "loaded as upload" in r.stdout else "nothing to do"] += 1
             problem = _half_applied(_state(db, codes, month_end), len(codes))
             if problem:
@@ -341,6 +379,10 @@ def _run(args, rng, base, server, db, codes, month, month_end, files, tmp) -> in
         print(f"  `lacdash ingest` under load (whole command, start-up included): p50 "
               f"{statistics.median(ingest_s):.1f} s, max {max(ingest_s):.1f} s; its CPU time "
               f"p50 {statistics.median(ingest_cpu):.2f} s, max {max(ingest_cpu):.2f} s")
+    if commit_s:
+        print(f"  the commit itself (its temp copy made to swapped in, wall): p50 "
+              f"{statistics.median(commit_s):.2f} s, max {max(commit_s):.2f} s "
+              f"({len(commit_s)} seen)")
     print(f"  killed ingests left the warehouse: {kill_outcomes} "
           "(before = byte-identical, after = one complete upload)")
     print(f"  temp copies left after kills: {tmp_after_kills}; after the next commit: {tmp_left}")
