@@ -16,6 +16,7 @@ every image is drawn as kaleido draws it (reloading), so nothing breaks but the 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 
 import kaleido
@@ -71,6 +72,7 @@ class KaleidoServer:
         self._ready.wait()
         if self._error is not None:
             raise self._error
+        atexit.register(self.close)   # Chromium closed with the process, as kaleido's server does
 
     def _run(self, kopts) -> None:
         asyncio.set_event_loop(self._loop)
@@ -98,6 +100,7 @@ class KaleidoServer:
             raise
 
     def close(self) -> None:
+        atexit.unregister(self.close)
         if self._k is not None and self._loop.is_running():
             try:
                 asyncio.run_coroutine_threadsafe(
