@@ -7,6 +7,7 @@ import io
 import json
 
 import dash
+import openpyxl
 import pytest
 from docx import Document
 
@@ -95,6 +96,11 @@ def test_word_pack_and_downloads_name_the_north_east(north_east):
     assert "North East" in joined
     csv = data_bytes(north_east, "HEALTH_CHECKS_PCT", "csv").decode("utf-8-sig")
     assert "North East" in csv and "West Midlands" not in csv
+    book = openpyxl.load_workbook(io.BytesIO(build_board_pack_bytes(
+        north_east, None, "xlsx", "public", codes=["CL_EET_PCT", "HEALTH_CHECKS_PCT"])))
+    cells = " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows()
+                     for c in row if c.value is not None)
+    assert "North East" in cells and "West Midlands" not in cells
 
 
 def test_sample_region_stays_west_midlands(loaded):
