@@ -52,9 +52,10 @@ def choose_charts(run_code, first, length, num, den, by_code) -> np.ndarray:
     hi = np.full(n, np.nan)
     lo[length > 0] = np.fmin.reduceat(safe, starts)
     hi[length > 0] = np.fmax.reduceat(safe, starts)
-    percent = np.array([by_code[c].unit == "percent" for c in run_code])
+    codes, ind_of = np.unique(run_code, return_inverse=True)   # per indicator, not per run
+    percent = np.array([by_code[c].unit == "percent" for c in codes])[ind_of]
     small_at = np.array([20 if by_code[c].small_cohort is None else by_code[c].small_cohort
-                         for c in run_code], dtype=float)
+                         for c in codes], dtype=float)[ind_of]
     pick = percent & (length > 0) & ~any_bad & ((lo < small_at) | (hi >= PPRIME_SPREAD * lo))
     chart[pick] = "pprime"
     return chart.astype(str)
@@ -127,7 +128,8 @@ def run(check: bool = False) -> list[str]:
     run_code = np.asarray(table.column("indicator_code").to_pylist())
     by_code = {i.code: i for i in monthly}
     chart = choose_charts(run_code, first, length, num, den, by_code)
-    polar = np.array([spc.DIRECTIONS.get(by_code[c].polarity, 0) for c in run_code])
+    codes, ind_of = np.unique(run_code, return_inverse=True)
+    polar = np.array([spc.DIRECTIONS.get(by_code[c].polarity, 0) for c in codes])[ind_of]
     variation = np.full(n_runs, None, dtype=object)
     n_special = 0
     batches = {}
@@ -143,8 +145,8 @@ def run(check: bool = False) -> list[str]:
         n_special += int((b.kind != 0).sum())
         ends = np.append(np.flatnonzero(np.diff(seg)), len(seg) - 1)
         ok = b.charted[ends]
-        names = spc.TYPES[b.type[ends]]
-        variation[mine] = [spc.VARIATION[t] if c else None for t, c in zip(names, ok)]
+        named = np.array([spc.VARIATION[t] for t in spc.TYPES], dtype=object)
+        variation[mine] = np.where(ok, named[b.type[ends]], None)
     t_spc, c_spc = time.perf_counter() - t0, time.process_time() - c0
     total = t_read + t_spc
     counts = pd.Series(variation).value_counts(dropna=False).to_dict()
