@@ -3,29 +3,20 @@ browser shows and nothing changes; editors add, edit, close, reorder and import.
 from __future__ import annotations
 
 import base64
-import contextlib
 
-import flask
 import pytest
 
 from pipelines.store.plan import read_items
 from pipelines.store.warehouse import ReadConnection
 from tests.action_plan.conftest import PLAN, SAMPLE, warehouse_bytes
-from webapp.auth import PermissionDenied, start_session
+from tests.fixtures import as_role
+from webapp.auth import PermissionDenied
 
 
 @pytest.fixture
 def handlers(dash_app):
     from webapp import plan_edit
     return plan_edit
-
-
-@contextlib.contextmanager
-def as_role(server, role):
-    with server.test_request_context():
-        if role:
-            start_session(flask.current_app.config["LACDASH_CONFIG"], f"demo-{role}", role)
-        yield
 
 
 def _url(data: bytes) -> str:

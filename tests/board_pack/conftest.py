@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.core.config import PROJECT_ROOT, load_config
+from tests.fixtures import build_sample_config
 
 
 @pytest.fixture(scope="package")
 def sample_config(tmp_path_factory):
-    from tools.sample.build import build_sample  # lazy: only when the fixture is used
-    config = load_config(PROJECT_ROOT / "data" / "config.toml").with_warehouse(
-        tmp_path_factory.mktemp("board_pack") / "w.duckdb")
-    build_sample(config)
-    return config
+    return build_sample_config(tmp_path_factory)

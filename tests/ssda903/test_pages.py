@@ -2,10 +2,8 @@
 on an indicator page."""
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 
-import flask
 import pandas as pd
 import pytest
 
@@ -13,18 +11,11 @@ from pipelines.store import warehouse as wh
 from pipelines.store.queries import Warehouse
 from pipelines.uploads import check_files, commit_checked
 from present.ssda903 import quality_summary, reconciliation_table
+from tests.fixtures import as_role
 from tests.ssda903.conftest import shared_files
 from tests.upload.conftest import built_dir, config, dash_app, server_for  # noqa: F401
-from webapp.auth import PermissionDenied, start_session
+from webapp.auth import PermissionDenied
 from webapp.ssda903_views import reconciliation_block
-
-
-@contextlib.contextmanager
-def as_role(server, role):
-    with server.test_request_context():
-        if role:
-            start_session(flask.current_app.config["LACDASH_CONFIG"], f"demo-{role}", role)
-        yield
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@ browser shows), editors upload, commit, revert, and save key points; admins mana
 from __future__ import annotations
 
 import base64
-import contextlib
 
-import flask
 import pytest
 
 from pipelines.store.queries import Warehouse
+from tests.fixtures import as_role
 from tests.upload.conftest import warehouse_bytes
 from webapp.auth import PermissionDenied, start_session
 
@@ -27,14 +26,6 @@ def pages(dash_app):
     import pages.keypoints_edit as kp
     import pages.upload as upload
     return upload, kp, admin
-
-
-@contextlib.contextmanager
-def as_role(server, role):
-    with server.test_request_context():
-        if role:
-            start_session(flask.current_app.config["LACDASH_CONFIG"], f"demo-{role}", role)
-        yield
 
 
 VIEWER_CALLS = [
