@@ -19,6 +19,8 @@ from exports.board_pack import (MEDIA_TYPES, board_pack_filename, build_board_pa
                                 chart_bytes, data_bytes)
 from exports.base import ExportInputError
 from exports.images import ExportError
+from present.pack import load_definition
+from webapp import pack_choice
 from exports.suppression import PRIVATE, check_mode
 
 
@@ -99,7 +101,10 @@ def register_export_routes(server, get_warehouse_fn, authorise_private=None) -> 
         as_at, mode = _params()
         wh = get_warehouse_fn()
         codes = [c.strip() for c in request.args.get("codes", "").split(",") if c.strip()] or None
-        out = build_board_pack_bytes(wh, as_at, ext, mode, codes=codes)
+        # the whole pack as the director chose it (the query) over the saved pack (issue 17)
+        definition = None if codes else load_definition(
+            wh.config, wh.catalogue, {**pack_choice.overrides(request.args), "mode": mode})
+        out = build_board_pack_bytes(wh, as_at, ext, mode, codes=codes, definition=definition)
         d = wh.resolve_as_at(as_at)
         return _download(out, board_pack_filename(wh.config.name, d, ext.lower(), mode), ext.lower())
 
