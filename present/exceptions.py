@@ -96,7 +96,8 @@ def _comparator_reason(wh, ind, as_at, hidden: bool) -> Reason | None:
     both = [y for y, d in years.items() if {"local", "england", "statistical_neighbours"} <= set(d)]
     if not both:
         return None
-    year = max(both, key=lambda y: comp[comp.period_label == y].period_end.max())
+    ends = comp.groupby("period_label")["period_end"].max()   # each year's latest end, once
+    year = max(both, key=lambda y: ends[y])
     d = years[year]
     if (ind.change_direction(d["england"], d["local"]) == "worsening"
             and ind.change_direction(d["statistical_neighbours"], d["local"]) == "worsening"):
