@@ -337,3 +337,39 @@ def test_oc2_cohort_is_twelve_months_continuous_and_oc3_ages_17_to_21():
     assert d.oc2_pct(c, date(2020, 3, 31), "TEETH_CHECK") == (0.0, 0.0, 1.0)
     assert d.oc3_eet(c, date(2020, 3, 31)) == (50.0, 1.0, 2.0)
     assert d.oc3_suitable(c, date(2020, 3, 31)) == (50.0, 1.0, 2.0)
+
+
+def test_oc3_leaves_out_transferred_and_short_break_care_leavers():
+    # Care leavers aged 18 at 31 March 2020 (17th-21st birthday in 2019-20). DfE leaves out
+    # those who died, returned home 6+ months (RHOM), whose care was transferred to another
+    # authority (last episode ended E3) and those under an agreed series of short breaks when
+    # they left care (last episode V3/V4).
+    oc3 = csv(["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
+              [[11, "15/06/2001", "YES", "F1", "U1"],    # counts: EET, suitable
+               [12, "15/06/2001", "YES", "F2", "U1"],    # transferred (E3): left out
+               [13, "15/06/2001", "YES", "G5", "B2"],    # only ever short breaks: left out
+               [14, "15/06/2001", "NO", "0", "0"],       # full care, then short breaks: out
+               [15, "15/06/2001", "YES", "P4", "Z2"],    # short breaks, then full care: counts
+               [16, "15/06/2001", "RHOM", "0", "0"],     # home 6+ months: left out
+               [17, "15/06/2001", "YES", "G6", "W2"]])   # no episode in the files: counts
+    files = {"2019-episodes.csv": episodes_file([
+        episode(1, "01/06/2019", "S", "C2", "U4"),      # someone in care in 2019-20
+        episode(11, "01/01/2017", "S", "C2", "U4", "15/06/2019", "E5"),
+        episode(12, "01/01/2017", "S", "C2", "U4", "01/03/2019", "E3"),
+        episode(13, "01/05/2018", "S", "V3", "U4", "03/05/2018", "E4A"),
+        episode(13, "01/08/2018", "S", "V3", "U4", "04/08/2018", "E4A"),
+        episode(14, "01/01/2016", "S", "C2", "U4", "01/01/2018", "E4A"),
+        episode(14, "01/03/2018", "S", "V4", "U4", "05/03/2018", "E4A"),
+        episode(15, "01/01/2016", "S", "V3", "U4", "04/01/2016", "E4A"),
+        episode(15, "01/02/2017", "S", "C2", "U4", "15/06/2019", "E6"),
+    ]), "2019-oc3.csv": oc3}
+    c = care(files)
+    ye = date(2020, 3, 31)
+    leavers = d.oc3_leavers(c, ye).set_index("CHILD")["left_out"]
+    assert leavers[leavers.isna()].index.tolist() == [pid(11), pid(15), pid(17)]
+    assert "E3" in leavers[pid(12)] and "short breaks" in leavers[pid(13)]
+    assert "short breaks" in leavers[pid(14)] and "6 months" in leavers[pid(16)]
+    # Cohort 11, 15, 17: EET 11 (F1) and 15 (P4); suitable only 11 (U1).
+    # (Leaving in 12, 13 and 14 would give 3 of 6 and 2 of 6.)
+    assert d.oc3_eet(c, ye) == (pytest.approx(200 / 3), 2.0, 3.0)
+    assert d.oc3_suitable(c, ye) == (pytest.approx(100 / 3), 1.0, 3.0)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.core import periods
+from pipelines.core.ssda903 import SHORT_BREAK_LS
 from pipelines.measures.ssda903.care import Care, expand_months, months_back
 
 COLUMNS = ["value", "numerator", "denominator", "missing_reason"]
@@ -527,13 +528,45 @@ def oc2_pct(care: Care, year_end: date, column: str) -> tuple[float, float, floa
     return (100.0 * num / den if den else np.nan), num, den
 
 
-def oc3_cohort(care: Care, year_end: date) -> pd.DataFrame:
-    """Care leavers whose 17th to 21st birthday fell in the year (aged 17-21 at 31 March),
-    leaving out those who died (DIED) or returned home for 6+ months (RHOM)."""
+OC3_LEFT_OUT_IN_TOUCH = {"DIED": "died", "RHOM": "returned home to parents for 6 months or more"}
+
+
+def oc3_leavers(care: Care, year_end: date) -> pd.DataFrame:
+    """That year's OC3 rows for care leavers whose 17th to 21st birthday fell in the year
+    (aged 17-21 at 31 March), each with `left_out`: why DfE leaves the young person out of
+    the care-leaver figures, or missing when they count. DfE leaves out those who died
+    (DIED), returned home to parents for 6+ months (RHOM), whose care was transferred to
+    another local authority (their last episode ended E3), and those looked after under an
+    agreed series of short breaks when they left care (their last episode V3/V4, which covers
+    children only ever looked after for short breaks). Care leavers with no episode in the
+    extract (in care before the first file) are kept."""
     oc3 = care.extract.oc3
     rows = oc3[oc3["YEAR_END"] == pd.Timestamp(year_end)].drop_duplicates("CHILD", keep="last")
     age = age_in_months(rows["DOB"], pd.Series(pd.Timestamp(year_end), index=rows.index)) // 12
-    return rows[(age >= 17) & (age <= 21) & ~rows["IN_TOUCH"].isin(["DIED", "RHOM"])]
+    rows = rows[(age >= 17) & (age <= 21)].copy()
+    e = care.episodes
+    last = e[e["CHILD"].isin(rows["CHILD"].unique())] \
+        .drop_duplicates("CHILD", keep="last").set_index("CHILD")  # sorted by DECOM
+    last_ls = rows["CHILD"].map(last["LS"]) if len(last) else pd.Series(None, index=rows.index)
+    last_rec = rows["CHILD"].map(last["REC"]) if len(last) else pd.Series(None, index=rows.index)
+    left_out = rows["IN_TOUCH"].map(OC3_LEFT_OUT_IN_TOUCH).astype("object")
+    left_out = left_out.where(left_out.notna(), pd.Series(np.where(
+        last_rec.eq("E3").fillna(False).to_numpy(dtype=bool),
+        "care transferred to another local authority (last episode ended E3)", None),
+        index=rows.index, dtype="object"))
+    left_out = left_out.where(left_out.notna(), pd.Series(np.where(
+        last_ls.isin(SHORT_BREAK_LS).to_numpy(dtype=bool),
+        "looked after under an agreed series of short breaks when leaving care (last "
+        "episode V3/V4)", None), index=rows.index, dtype="object"))
+    rows["left_out"] = left_out
+    return rows
+
+
+def oc3_cohort(care: Care, year_end: date) -> pd.DataFrame:
+    """Care leavers whose 17th to 21st birthday fell in the year, less those DfE leaves out
+    (see `oc3_leavers`)."""
+    rows = oc3_leavers(care, year_end)
+    return rows[rows["left_out"].isna()].drop(columns="left_out")
 
 
 def oc3_eet(care: Care, year_end: date) -> tuple[float, float, float]:

@@ -138,6 +138,7 @@ def compute(extract: Extract, *, area_code: str, catalogue, population=None,
                 annual.append(_year_row(code, y, value, num, den, area_code,
                                         f"no children in the {table.upper()} cohort"))
     _oc2_quality(care, years, quality)
+    _oc3_quality(care, years, quality)
     kids = adoption_children(care, quality)
     if len(kids) and any(n == "adoption" for n in by_definition):
         months = [m.date() for m in care.months]
@@ -229,3 +230,22 @@ def _oc2_quality(care: Care, years, quality: list) -> None:
                                       "IMMUNISATIONS_PCT", "months": year_label(y)}
                        for child, file, row in zip(extra["CHILD"], extra["FILE"],
                                                    extra["__row__"]))
+
+
+def _oc3_quality(care: Care, years, quality: list) -> None:
+    """Care leavers DfE leaves out of the OC3 figures for what their episodes show (care
+    transferred, short breaks) are listed, so a reader can see who was left out and why."""
+    oc3 = care.extract.oc3
+    for y in years:
+        if pd.Timestamp(y) not in set(oc3["YEAR_END"].dropna()):
+            continue
+        rows = d.oc3_leavers(care, y)
+        rows = rows[rows["left_out"].notna() & ~rows["IN_TOUCH"].isin(["DIED", "RHOM"])]
+        quality.extend({"severity": "info", "kind": "cohort", "rule": "OC3 care leaver left out",
+                        "child": child, "file": file, "rows": str(int(row)),
+                        "message": f"left out of the care-leaver figures for {year_label(y)}: "
+                                   f"{why}",
+                        "indicators": "CL_EET_PCT, CL_SUITABLE_ACCOM_PCT",
+                        "months": year_label(y)}
+                       for child, file, row, why in zip(rows["CHILD"], rows["FILE"],
+                                                        rows["__row__"], rows["left_out"]))
