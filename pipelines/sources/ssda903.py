@@ -176,8 +176,17 @@ class Table:
 def _problem(file, row, column, value, expected, message, severity="error"):
     where = f"{file}" + (f", row {row}" if row is not None else "") + \
         (f", column '{column}'" if column else "")
-    return Problem(file=file, row=row, column=column, value="" if value is None else str(value),
+    blank = value is None or (not isinstance(value, str) and pd.isna(value))
+    return Problem(file=file, row=row, column=column, value="" if blank else str(value),
                    expected=expected, severity=severity, message=f"{where}: {message}")
+
+
+def _where(df: pd.DataFrame, bad: pd.Series, column: str) -> list:
+    """(row as Excel numbers it, value) of the cells of `column` where `bad` holds (most
+    columns have none: the lookup is skipped)."""
+    if not bad.any():
+        return []
+    return list(zip(df.loc[bad, ROW], df.loc[bad, column]))
 
 
 def parse_table(raw: pd.DataFrame, file_name: str, key: bytes,
@@ -204,7 +213,11 @@ def parse_table(raw: pd.DataFrame, file_name: str, key: bytes,
     cells = df.drop(columns=[ROW])
     df = df[cells.notna().any(axis=1)].copy()
     for c in df.columns:
-        if c != ROW:
+        if c == ROW:
+            continue
+        if isinstance(df[c].dtype, pd.StringDtype):   # read_raw's CSV columns
+            df[c] = df[c].str.strip()
+        else:
             df[c] = df[c].astype("str").str.strip().where(df[c].notna())
     blank_child = df["CHILD"].isna()
     for r in df.loc[blank_child, ROW]:
@@ -214,7 +227,7 @@ def parse_table(raw: pd.DataFrame, file_name: str, key: bytes,
         if c not in df.columns:
             continue
         parsed, bad = parse_dates(df[c])
-        for r, v in zip(df.loc[bad, ROW], df.loc[bad, c]):
+        for r, v in _where(df, bad, c):
             problems.append(_problem(file_name, int(r), c, v, "a date such as 31/01/2020 or "
                                      "2020-01-31", f"'{v}' is not a date (expected dd/mm/yyyy "
                                      "or yyyy-mm-dd)"))
@@ -223,7 +236,7 @@ def parse_table(raw: pd.DataFrame, file_name: str, key: bytes,
                       "header": ["DOB"], "sw_episodes": ["SW_DECOM"],
                       "placed_for_adoption": ["DATE_PLACED"]}.get(name, [])
     for c in required_dates:
-        for r in df.loc[df[c].isna() & ~blank_child, ROW]:
+        for r, _ in _where(df, df[c].isna() & ~blank_child, c):
             if not any(p.row == int(r) and p.column == c for p in problems):
                 problems.append(_problem(file_name, int(r), c, "", "a date",
                                          f"{c} is blank; every {name} row needs it"))
@@ -239,14 +252,14 @@ def parse_table(raw: pd.DataFrame, file_name: str, key: bytes,
             bad = bad & ~(v.isna() & df["PLACE"].isin(["P1", "P2", "Z1"]))
         if c == "SEX" and name == "uasc":
             bad = v.notna() & ~v.isin(allowed)
-        for r, val in zip(df.loc[bad, ROW], v[bad]):
+        for r, val in _where(df, bad, c):
             problems.append(_problem(file_name, int(r), c, val, "one of " + ", ".join(
-                sorted(allowed)), f"'{'' if val is None else val}' is not a 903 {c} code"))
+                sorted(allowed)), f"'{'' if pd.isna(val) else val}' is not a 903 {c} code"))
         df[c] = v.str.upper()
     for c, rx in (("ACTIV", ACTIV_RE), ("ACCOM", ACCOM_RE)):
         if c in df.columns and name == "oc3":
             bad = df[c].notna() & ~df[c].fillna("").str.upper().str.match(rx)
-            for r, val in zip(df.loc[bad, ROW], df.loc[bad, c]):
+            for r, val in _where(df, bad, c):
                 problems.append(_problem(file_name, int(r), c, val, f"a 903 {c} code",
                                          f"'{val}' is not a 903 {c} code"))
     if "DOB" in df.columns:  # kept to the month
@@ -313,6 +326,7 @@ def assign_years(tables: list[Table]) -> list:
     for t in ep:
         by_year.setdefault(t.year_end, t.frame)
     prefix_year = {_name_stem(t.file_name): t.year_end for t in ep}
+    open_children: dict = {}
     for t in tables:
         if t.year_end:
             continue
@@ -338,11 +352,15 @@ def assign_years(tables: list[Table]) -> list:
                 age = (end.year - dob.dt.year) - ((dob.dt.month > 3).astype(int))
                 scores[ye] = float(((age >= 17) & (age <= 21)).mean()) if len(dob) else 0.0
                 continue
-            if t.table == "oc2":
-                open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] > end))]
-            else:
-                open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] >= start))]
-            scores[ye] = float(pd.Index(kids, dtype=object).isin(open_["CHILD"]).mean()) \
+            kind = "oc2" if t.table == "oc2" else "open"
+            if (ye, kind) not in open_children:   # the same for every table: once per year
+                if kind == "oc2":
+                    open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] > end))]
+                else:
+                    open_ = f[(f["DECOM"] <= end) & (f["DEC"].isna() | (f["DEC"] >= start))]
+                open_children[(ye, kind)] = pd.unique(open_["CHILD"].to_numpy(dtype=object))
+            open_ids = open_children[(ye, kind)]
+            scores[ye] = float(pd.Index(kids, dtype=object).isin(open_ids).mean()) \
                 if len(kids) else 0.0
         best = max(scores.values())
         if hint is not None and hint in scores:
