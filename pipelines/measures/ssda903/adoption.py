@@ -99,11 +99,12 @@ def adoption_children(care: Care, quality: list | None = None) -> pd.DataFrame:
 def _note(quality, rows: pd.DataFrame, messages: pd.Series, rule: str) -> None:
     if quality is None or rows.empty:
         return
-    for (_, r), msg in zip(rows.iterrows(), messages):
-        quality.append({"severity": "warning", "kind": "adoption", "rule": rule,
-                        "child": r["CHILD"], "file": r["FILE"], "rows": str(int(r["__row__"])),
-                        "message": msg, "indicators": "A1, A2, A10",
-                        "months": f"from {r['DEC']:%b %Y}"})
+    quality.extend({"severity": "warning", "kind": "adoption", "rule": rule,
+                    "child": child, "file": file, "rows": str(int(row)),
+                    "message": msg, "indicators": "A1, A2, A10", "months": f"from {month}"}
+                   for child, file, row, msg, month in zip(
+                       rows["CHILD"], rows["FILE"], rows["__row__"], messages,
+                       rows["DEC"].dt.strftime("%b %Y")))
 
 
 # indicator code -> (measure, window, figure): as `pipelines.measures.adoption._INDICATORS`
