@@ -14,13 +14,11 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from pptx.util import Inches
 from pptx.util import Pt as PptPt
 
+from exports.docx_table import add_table
 from exports.suppression import PRIVATE, suppress_frame, suppress_summary
 from present.action_plan import OVERDUE, STATUS, STATUS_ORDER, MatterRow, PlanView, plan_view
 
@@ -94,33 +92,7 @@ def _headers(view: PlanView, header: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- Word
 
-def _header_row(row) -> None:
-    """Repeat the row on each page and mark it as a header for screen readers."""
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
-
-
 def _docx_table(doc, header: list[str], rows: list[list[str]], caption: str) -> None:
-    p = doc.add_paragraph(caption, style="Caption")
-    p.paragraph_format.keep_with_next = True
-    t = doc.add_table(rows=1, cols=len(header))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, text in zip(t.rows[0].cells, header):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
-    _header_row(t.rows[0])
-    for row in rows:
-        for cell, text in zip(t.add_row().cells, row):
-            cell.text = str(text)  # plain text: nothing in a plan is markup
-    for row in t.rows:
-        for cell in row.cells:
-            for par in cell.paragraphs:
-                par.paragraph_format.space_after = Pt(0)
-                for run in par.runs:
-                    run.font.size = Pt(8)  # compact, as the papers' appendix (issue 17)
     # the long columns (the action, the update, the position) wider than the short ones
     if header[0] == "No.":  # an outcome's actions (a private note makes a 7th column)
         share = [0.6, 4.6, 2.0, 1.7, 2.2, 4.9] + [2.8] * (len(header) - 6)
@@ -128,11 +100,15 @@ def _docx_table(doc, header: list[str], rows: list[list[str]], caption: str) -> 
         share = [2.2, 4.0, 2.6, 5.4, 1.8] + [2.6] * (len(header) - 5)
     sec = doc.sections[-1]
     width = sec.page_width - sec.left_margin - sec.right_margin
-    widths = [int(width * x / sum(share)) for x in share]
+    t = add_table(doc, header, rows, caption,
+                  widths=[int(width * x / sum(share)) for x in share])
     t.autofit = False
     for row in t.rows:
-        for cell, w in zip(row.cells, widths):
-            cell.width = w
+        for cell in row.cells:
+            for par in cell.paragraphs:
+                par.paragraph_format.space_after = Pt(0)
+                for run in par.runs:
+                    run.font.size = Pt(8)  # compact, as the papers' appendix (issue 17)
 
 
 def add_to_docx(doc, view: PlanView) -> None:

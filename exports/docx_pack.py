@@ -29,6 +29,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 
 from exports.action_plan_export import add_to_docx as add_plan_to_docx
 from exports.content import COMPARISON_HEADER, Item, Pack, comparison_rows
+from exports.docx_table import add_table, mark_header_row
 from exports.suppression import NOTE, PRIVATE, SUPPRESSED
 from present.pack import summary_cells, summary_header
 
@@ -44,14 +45,6 @@ def set_alt_text(inline_shape, text: str, title: str | None = None) -> None:
     doc_pr.set("descr", text)
     if title:
         doc_pr.set("title", title)
-
-
-def mark_header_row(row) -> None:
-    """Repeat this row at the top of each page and tell screen readers it is a header."""
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
 
 
 def _field(paragraph, instr: str, placeholder: str = "1") -> None:
@@ -72,29 +65,6 @@ def _field(paragraph, instr: str, placeholder: str = "1") -> None:
     paragraph.add_run(placeholder)
     r = paragraph.add_run()
     r._r.append(fld("end"))
-
-
-def _table(doc, header: list[str], rows: list[list[str]], caption: str, widths=None):
-    if caption:
-        p = doc.add_paragraph(caption, style="Caption")
-        p.paragraph_format.keep_with_next = True
-    t = doc.add_table(rows=1, cols=len(header))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, text in zip(t.rows[0].cells, header):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-    mark_header_row(t.rows[0])
-    for row in rows:
-        cells = t.add_row().cells
-        for cell, text in zip(cells, row):
-            cell.text = str(text)
-    if widths:
-        for row in t.rows:
-            for cell, w in zip(row.cells, widths):
-                cell.width = w
-    return t
 
 
 class _DocxWriter(HTMLParser):
@@ -225,6 +195,8 @@ def _setup(doc, pack: Pack) -> None:
     styles["Normal"].font.name = "Arial"
     styles["Normal"].font.size = Pt(10)
     styles["Normal"].paragraph_format.space_after = Pt(3)
+    # single line spacing (the template's default is 1.15): a row of charts a page more
+    styles["Normal"].paragraph_format.line_spacing = 1.0
     colour = _heading_rgb(pack)
     for name, size in (("Title", 24), ("Heading 1", 15), ("Heading 2", 11), ("Heading 3", 10)):
         st = styles[name]
@@ -236,6 +208,7 @@ def _setup(doc, pack: Pack) -> None:
             st.paragraph_format.space_after = Pt(3)
     for name in ("Caption", "List Bullet"):
         styles[name].font.size = Pt(9)
+        styles[name].paragraph_format.line_spacing = 1.0
     doc.core_properties.title = f"{pack.authority}: {pack.title}"
     doc.core_properties.subject = "Corporate Parenting Board performance report"
     doc.core_properties.keywords = pack.mode_label
@@ -702,7 +675,7 @@ def build_docx(pack: Pack, render_png: Callable, pages: dict[str, int] | None = 
             doc.add_heading("Adoption scorecard", level=2).paragraph_format.keep_with_next = True
             doc.add_paragraph(card.text)
             w = page.text_width / Cm(16)
-            t = _table(doc, COMPARISON_HEADER, card.rows, card.caption,
+            t = add_table(doc, COMPARISON_HEADER, card.rows, card.caption,
                        widths=[int(Cm(x) * w) for x in (3.6, 3.6, 6.2, 2.6)])
             for row in t.rows:
                 for cell in row.cells:
