@@ -58,8 +58,7 @@ def ensure_started() -> None:
             raise ExportError("Cannot draw the chart as an image: no Chromium found: install "
                               "Debian's chromium (sudo apt-get install chromium) or set "
                               "BROWSER_PATH to a Chrome or Chromium program.")
-        # imported here: kaleido (and Chromium) only for a process that draws an image
-        from exports.kaleido_server import KaleidoServer
+        from exports.kaleido_server import KaleidoServer  # here: kaleido only once drawing
         try:
             _server = KaleidoServer(mathjax=False)
         except Exception as exc:  # Chromium would not start: say so plainly
