@@ -33,6 +33,11 @@ ROOT = Path(__file__).resolve().parent
 # alternative, every page exporting `register_callbacks(app)` for `app.callback`, would make
 # page modules importable only through that function and is the larger change; production
 # (gunicorn) builds one app per worker, so only tests and `lacdash serve` reloads need this.
+# Dash 3's public `dash.hooks.callback` does not do this job (tried on Dash 4.4.1): an app
+# takes the hooked callbacks in `Dash.__init__` before it imports the pages folder, so the
+# first app gets none of them, and every later Dash app in the process, related or not
+# (the tests' page-only apps), gets all of them. Dash supports one app per process
+# (plotly/dash#2399, #2398).
 # If a Dash upgrade renames GLOBAL_CALLBACK_LIST / GLOBAL_CALLBACK_MAP, create_app fails
 # at once (AttributeError), not silently.
 _pages_lock = threading.Lock()
