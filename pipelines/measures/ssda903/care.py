@@ -19,6 +19,10 @@ from pipelines.core.ssda903 import (ADOPTION_PLACES, SHORT_BREAK_LS, TEMPORARY_P
                                        Extract)
 
 PLACEMENT_CHANGE_RNE = {"P", "B", "T", "U"}
+# The episode columns each child-month row carries (what the measures read).
+CHILD_MONTH_COLUMNS = ["CHILD", "cid", "LS", "PLACE", "PLACE_PROVIDER", "period_id",
+                       "period_start", "period_start_known", "carer_start",
+                       "adopt_combined_start"]
 SAME_CARER_RNE = {"L", "T", "U"}
 
 
@@ -36,7 +40,7 @@ def months_back(m, n: int) -> pd.Timestamp:
 @dataclass
 class Care:
     episodes: pd.DataFrame      # one row per episode with the derived columns
-    child_months: pd.DataFrame  # month, CHILD, episode columns: looked after at month end
+    child_months: pd.DataFrame  # month + CHILD_MONTH_COLUMNS: looked after at month end
     header: pd.DataFrame        # indexed by CHILD: SEX, DOB, ETHNIC
     extract: Extract
     months: pd.DatetimeIndex    # every month end the data cover
@@ -101,9 +105,12 @@ def prepare(extract: Extract, months: pd.DatetimeIndex | None = None) -> Care:
     if months is None:
         months = month_ends(extract.first_day, extract.last_day)
     # Looked after at month end m: DECOM <= m < DEC (DEC = m means left that day).
-    cm = expand_months(e["DECOM"], e["DEC"], months)
+    # Short-break episodes are left out before the expansion, and only the columns the
+    # measures read are copied (every episode column made this the largest copy of the run).
+    keep = e[~e["short_break"]]
+    cm = expand_months(keep["DECOM"], keep["DEC"], months)
     cm = pd.concat([cm[["month"]].reset_index(drop=True),
-                    e.iloc[cm["row"].to_numpy()].reset_index(drop=True)], axis=1)
-    cm = cm[~cm["short_break"]].reset_index(drop=True)
+                    keep[CHILD_MONTH_COLUMNS].iloc[cm["row"].to_numpy()]
+                    .reset_index(drop=True)], axis=1)
     header = extract.header.drop_duplicates("CHILD", keep="last").set_index("CHILD")
     return Care(episodes=e, child_months=cm, header=header, extract=extract, months=months)
