@@ -2,6 +2,7 @@
 on the sample warehouse, first view (a month no worker has drawn) and later views.
 
     .venv/bin/python -m bench.bench_pages [--loads 3] [--month 2026-05]
+    .venv/bin/python -m bench.bench_pages --cpu [MONTH ...]   # worker CPU only, in process
 
 A probe installed before the page's scripts stamps the first frame painted once the page
 title and every figures table are on the page and no callback is pending (performance.now() counts from the start of
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.bench_dashboard import CHROMEDRIVER, CHROMIUM, LACDASH, _free_port, _wait_up, _workers
@@ -125,17 +127,64 @@ def _building_after_commit(worker: int, quiet: float = 1.5, limit: float = 120.0
     return last_busy - started
 
 
+def cpu_in_process(db: str, months: list[str]) -> None:
+    """The worker's share without a server or browser: CPU seconds (this process) to build
+    and serialise a past month's first view of each page for an anonymous reader, after the
+    latest month's pages were built for both audiences (what app.keep_warm does), so a busy
+    machine inflates them far less than wall times."""
+    import json
+
+    import dash
+    from plotly.utils import PlotlyJSONEncoder
+
+    from app import create_app
+    from pipelines.core.config import load_config
+    from webapp import context
+    from webapp.audience import FULL, PUBLIC
+    app = create_app(load_config(None).with_warehouse(Path(db)))
+    pages = {p.get("path_template") or p["path"]: p for p in dash.page_registry.values()}
+
+    def view(path, audience, **kw):
+        with app.server.test_request_context("/"):
+            wh = context.get_warehouse()
+            with wh.building_for(audience):
+                t = time.process_time()
+                text = json.dumps(pages[path]["layout"](**kw), cls=PlotlyJSONEncoder)
+                return time.process_time() - t, len(text) / 1024
+    t = time.process_time()
+    for audience in (FULL, PUBLIC):
+        for path in ["/"] + [f"/{s.slug}" for s in context.get_catalogue().sections]:
+            view(path, audience)
+    print(f"latest month's pages for both audiences: {time.process_time() - t:.2f} s CPU")
+    print("| page, public reader | month | first view CPU | layout sent |")
+    print("|---|---|---|---|")
+    for month in months:
+        for path, kw in (("/", {}), ("/placements", {}),
+                         ("/indicator/<code>", {"code": "REVIEWS_ON_TIME_PCT"})):
+            cpu, kb = view(path, PUBLIC, as_at=month, **kw)
+            print(f"| `{path.replace('<code>', kw.get('code', ''))}` | {month} | {cpu:.2f} s | "
+                  f"{kb:.0f} KB |", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--loads", type=int, default=3, help="later views of each page")
     ap.add_argument("--month", default="2026-05")
     ap.add_argument("--db", help="warehouse (default: a sample built in a temporary folder)")
+    ap.add_argument("--cpu", nargs="*", metavar="MONTH",
+                    help="only the worker's CPU per first view of these months, in process "
+                         "(default: --month and six months before it)")
     args = ap.parse_args(argv)
     tmp = tempfile.TemporaryDirectory(prefix="lacdash-pages-")
     db = args.db or str(Path(tmp.name) / "sample.duckdb")
     if not args.db:
         subprocess.run([str(LACDASH), "sample", "--db", db], cwd=PROJECT_ROOT, check=True,
                        stdout=subprocess.DEVNULL)
+    if args.cpu is not None:
+        earlier = (datetime.strptime(args.month, "%Y-%m") - timedelta(days=180)).strftime("%Y-%m")
+        cpu_in_process(db, args.cpu or [args.month, earlier])
+        tmp.cleanup()
+        return 0
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([str(LACDASH), "serve", "--workers", "1", "--port", str(port),
