@@ -553,7 +553,7 @@ def _summary(doc, pack: Pack, page: Page) -> None:
             for cell, text in zip(row.cells, summary_cells(item.indicator, item.summary,
                                                            hidden=SUPPRESSED)):
                 cell.text = text
-    share = [3.9, 1.9, 3.5, 2.9, 1.5, 1.5, 1.5, 1.1]  # (the change column in two lines)
+    share = [3.7, 2.2, 3.4, 2.8, 1.6, 1.6, 1.6, 1.0]  # (most rows in two lines)
     scale = page.text_width / Cm(sum(share))
     for col, w in zip(t.columns, share):
         col.width = int(Cm(w) * scale)
