@@ -256,9 +256,16 @@ def _remove_stale_copies(db: Path) -> None:
             leftover.unlink()
 
 
+class LeaveUnchanged(Exception):
+    """Raised in a write_transaction block that found nothing to write: the copy is dropped
+    and the file is not swapped, so readers keep their version (and the workers' pages built
+    for it: a new file version makes every worker build them again)."""
+
+
 @contextlib.contextmanager
 def write_transaction(db: Path, *, catalogue=None, config=None):
-    """Yield a read-write connection on a private copy; swap it in only on success."""
+    """Yield a read-write connection on a private copy; swap it in only on success (and not
+    when the block raises LeaveUnchanged)."""
     db = Path(db)
     with _writer_lock(db):
         _remove_stale_copies(db)
@@ -279,6 +286,10 @@ def write_transaction(db: Path, *, catalogue=None, config=None):
                 yield con
                 con.execute("COMMIT")
                 con.execute("CHECKPOINT")
+            except LeaveUnchanged:
+                with contextlib.suppress(Exception):
+                    con.execute("ROLLBACK")
+                return
             except BaseException:
                 with contextlib.suppress(Exception):
                     con.execute("ROLLBACK")
@@ -630,6 +641,8 @@ def commit_many(db: Path, uploads: list[dict], *, catalogue=None, config=None,
                 results.append(nothing.result)
             if progress:
                 progress(i + 1, len(uploads), f"committing {u['file_name']}")
+        if not written:
+            raise LeaveUnchanged  # every file had nothing to change: no new file version
     return results
 
 

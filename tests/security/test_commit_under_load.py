@@ -68,3 +68,23 @@ def test_a_run_of_commits_is_rebuilt_once_after_the_last_has_settled(monkeypatch
         worker.join(timeout=10)
     assert [v for v, _ in builds] == [1, 3]  # version 2 was never built
     assert builds[1][1] - last >= 0.6  # and 3 only once it had stayed the same
+
+
+def test_loading_a_file_with_nothing_to_change_leaves_the_warehouse_file_as_it_was(config):
+    """`lacdash ingest` of a file already loaded (or superseded) changes nothing, so it must
+    not publish a new file version either: that made every worker build its pages again
+    for both audiences, and bench_load_fault saw a killed no-op ingest change the file."""
+    from pipelines.uploads import check_files, commit_checked
+    from tests.upload.conftest import warehouse_bytes
+    month = b"indicator_code,period,value\nHEALTH_CHECKS_PCT,2026-11,81\n"
+    later = b"indicator_code,period,value\nHEALTH_CHECKS_PCT,2026-11,82\n"
+    for data in (month, later):
+        commit_checked(check_files([("nov.csv", data)], config=config), config=config, user="t")
+    before, ino = warehouse_bytes(config), config.warehouse_path.stat().st_ino
+    for data in (later, month):  # already loaded; loaded before and superseded
+        checked = check_files([("nov.csv", data)], config=config)
+        (result,) = commit_checked(checked, config=config, user="t")
+        assert result.upload_id is None and "Nothing was loaded" in result.message or \
+            "nothing changed" in result.message
+    assert warehouse_bytes(config) == before and config.warehouse_path.stat().st_ino == ino
+    assert not list(config.warehouse_path.parent.glob(".warehouse.duckdb.*.tmp*"))
