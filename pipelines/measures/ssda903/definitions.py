@@ -540,11 +540,18 @@ def oc3_leavers(care: Care, year_end: date) -> pd.DataFrame:
     agreed series of short breaks when they left care (their last episode V3/V4, which covers
     children only ever looked after for short breaks). Care leavers with no episode in the
     extract (in care before the first file) are kept."""
+    ye = pd.Timestamp(year_end)
+    if ("oc3", ye) not in care.cache:
+        care.cache[("oc3", ye)] = _oc3_leavers(care, ye)
+    return care.cache[("oc3", ye)]
+
+
+def _oc3_leavers(care: Care, year_end: pd.Timestamp) -> pd.DataFrame:
     oc3 = care.extract.oc3
     rows = oc3[oc3["YEAR_END"] == pd.Timestamp(year_end)].drop_duplicates("CHILD", keep="last")
     age = age_in_months(rows["DOB"], pd.Series(pd.Timestamp(year_end), index=rows.index)) // 12
     rows = rows[(age >= 17) & (age <= 21)].copy()
-    e = care.episodes
+    e = care.episodes[["CHILD", "LS", "REC"]]
     last = e[e["CHILD"].isin(rows["CHILD"].unique())] \
         .drop_duplicates("CHILD", keep="last").set_index("CHILD")  # sorted by DECOM
     last_ls = rows["CHILD"].map(last["LS"]) if len(last) else pd.Series(None, index=rows.index)
