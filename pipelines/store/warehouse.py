@@ -505,10 +505,10 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
     db = Path(db)
     user = user or current_user()
     sha = sha256_of(data)
-    f = _prepare(frame)
     result = CommitResult(upload_id=None)
     earlier = _find_upload(con, sha)
-    p = replace(plan, already_loaded=None) if plan is not None else _plan_on(con, f)
+    p = (replace(plan, already_loaded=None) if plan is not None
+         else _plan_on(con, _prepare(frame)))
     if earlier is not None and not again:
         result.already_loaded = earlier
         p.already_loaded = earlier
@@ -584,7 +584,7 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
     con.execute(
         "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'committed', NULL, NULL)",
         [uid, file_name, sha, kind, user, ts,
-         rows_read if rows_read is not None else len(f), len(changed), rows_rejected,
+         rows_read if rows_read is not None else len(frame), len(changed), rows_rejected,
          len(p.new), len(p.revised), len(p.unchanged)])
     log(con, user, "upload", f"upload {uid}: {file_name} ({len(p.new)} new, "
                              f"{len(p.revised)} revised, {len(p.unchanged)} unchanged)")
