@@ -75,17 +75,19 @@ def _children_cpu() -> float:
 class _CommitWatch:
     """Watches, every 5 ms, for the commit's temp copy beside the warehouse: the time from
     when it appears (the writer holds the lock and has started its copy) to when it is gone
-    (swapped in) is the commit itself, apart from the command's start-up and checks."""
+    (swapped in) is the commit itself, apart from the command's start-up and checks. A
+    stale copy left by a killed ingest (removed by this commit) is not counted."""
 
     def __init__(self, db: Path):
         self.db, self.first, self.last = db, None, None
+        self.pattern = f".{db.name}.*.tmp"
+        self.stale = set(db.parent.glob(self.pattern))
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self):
-        pattern = f".{self.db.name}.*.tmp"
         while not self._stop.is_set():
-            if list(self.db.parent.glob(pattern)):
+            if set(self.db.parent.glob(self.pattern)) - self.stale:
                 now = time.perf_counter()
                 self.first = self.first or now
                 self.last = now
