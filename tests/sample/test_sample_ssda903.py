@@ -96,10 +96,13 @@ def test_looked_after_figures_are_a_plain_count_of_the_episodes(computed, files)
     # Sized like a mid-sized authority, as the sample's figures were: 500 to 700 at a time.
     shown = cla[cla.index >= pd.Timestamp(2020, 4, 1)]
     assert shown.between(500, 700).all(), shown.describe()
-    # The placement types add up to the number looked after, every month.
+    # The placement types add up to the number looked after, every month, and the
+    # indicator's total row (its headline figure) is that number.
     pt = frame[(frame.indicator_code == "PLACEMENT_TYPE") & (frame.breakdown != "")]
-    assert (pt.groupby("period_end")["value"].sum() == cla.reindex(
-        pt.groupby("period_end").size().index)).all()
+    sums = pt.groupby("period_end")["value"].sum()
+    assert len(sums) == len(cla) and (sums == cla.reindex(sums.index)).all()
+    total = frame[(frame.indicator_code == "PLACEMENT_TYPE") & (frame.breakdown == "")]
+    assert (total.set_index("period_end")["value"] == cla).all() and len(total) == len(cla)
 
 
 def test_the_adopted_children_are_the_adoption_records(computed, files):

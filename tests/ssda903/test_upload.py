@@ -60,10 +60,11 @@ def test_all_five_years_load_as_one_upload(wolves_config):
     assert v[0] is None and "postcode" in v[3]
     # No population loaded: the rate is missing with its reason.
     assert "POP_0_17" in _value(db, "CLA_RATE", "Mar 2020")[3]
-    # Placement types add up to the number looked after.
+    # Placement types add up to the number looked after, which is the total row.
     total = _rows(db, "SELECT sum(value) FROM observations WHERE indicator_code = "
-                      "'PLACEMENT_TYPE' AND period_label = 'Mar 2020'")[0][0]
+                      "'PLACEMENT_TYPE' AND period_label = 'Mar 2020' AND breakdown <> ''")[0][0]
     assert total == _value(db, "CLA_NUMBER", "Mar 2020")[0]
+    assert _value(db, "PLACEMENT_TYPE", "Mar 2020")[0] == total
     # OC2/OC3 are out-turns for the year they describe.
     years = _rows(db, "SELECT period_label FROM observations WHERE indicator_code = "
                       "'CL_EET_PCT' AND period_type = 'year' ORDER BY 1")

@@ -120,8 +120,13 @@ def compute(extract: Extract, *, area_code: str, catalogue, population=None,
             for code in codes:
                 parts.append(_rows(code, _missing(care.months, CANNOT[name]), area_code))
         elif name == "placement_types":
-            for cat, figures in d.placement_types(care).items():
-                for code in codes:
+            by_type = d.placement_types(care)
+            # The total row too (every child looked after at the month end), as an uploaded
+            # long extract has it: without it the indicator's headline figure is missing.
+            total = d.cla_number(care)
+            for code in codes:
+                parts.append(_rows(code, total, area_code))
+                for cat, figures in by_type.items():
                     parts.append(_rows(code, figures, area_code, f"placement_type={cat}"))
     years = [y for y in extract.years if pd.Timestamp(y) <= pd.Timestamp(extract.last_day)]
     annual = []
