@@ -104,14 +104,20 @@ def _macro_profile(soffice: str) -> Path:
 
 def docx_to_pdf(docx: bytes) -> bytes:
     """The PDF of a Word file, its contents updated with LibreOffice's page numbers."""
+    global _profile
     soffice = require_soffice()
     with _lock, tempfile.TemporaryDirectory(prefix="lacdash-pdf-") as tmp:
         profile = _macro_profile(soffice)
         src, out = Path(tmp) / "board-pack.docx", Path(tmp) / "board-pack.pdf"
         src.write_bytes(docx)
-        done = _run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                     "--invisible", f'macro:///Standard.{MODULE}.ToPdf("{src}","{out}")'])
+        try:
+            done = _run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                         "--invisible", f'macro:///Standard.{MODULE}.ToPdf("{src}","{out}")'])
+        except ExportError:
+            _profile = None  # a LibreOffice cut short may have left its lock: a new profile
+            raise
         if not out.exists():
+            _profile = None
             raise ExportError("LibreOffice could not convert the board pack to PDF: "
                               + (done.stderr or done.stdout or "no output").strip()[:500])
         return out.read_bytes()
