@@ -209,3 +209,19 @@ def test_the_public_pack_says_what_was_hidden_and_why_in_every_format(small_app)
         text = "\n".join(texts)
         assert HIDDEN in text, name
         assert BARE.findall(text) == [], (name, BARE.findall(text)[:3])
+
+
+@pytest.mark.browser
+def test_an_anonymous_visitor_reads_what_was_hidden_and_why_in_the_browser(small_app, dash_duo):
+    """What the visitor's browser shows (and a screen reader reads) on `/`: the A1 row of the
+    scorecard says "not shown (fewer than 5 children)", not a bare "fewer than 5"."""
+    config, app = small_app()
+    _with_adoption_records(config)
+    month = f"{_hidden_a1_month(app, config).period_end:%Y-%m}"
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/?as_at={month}", timeout=60)
+    link = dash_duo.wait_for_element('tr a[href^="/indicator/A1_DAYS_3YR"]', timeout=60)
+    row = link.find_element("xpath", "./ancestor::tr[1]")  # the scorecard's A1 row
+    assert HIDDEN in row.text, row.text
+    body = dash_duo.find_element("body").text
+    assert BARE.findall(body) == [], BARE.findall(body)[:3]
