@@ -156,10 +156,12 @@ def _frame(items: list[Item]) -> pd.DataFrame:
         "source_row": [int(it.row) for it in items],
         "source_column": [str(it.column) for it in items],
     }
-    return _typed(pd.DataFrame(data))
+    return canonical_dtypes(pd.DataFrame(data))
 
 
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
+def canonical_dtypes(df: pd.DataFrame) -> pd.DataFrame:
+    """The canonical columns in order, with their dtypes (every layout's and published file's
+    frame goes through here)."""
     out = df.copy()
     for c in ("period_start", "period_end"):
         out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
@@ -174,7 +176,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 def empty_frame() -> pd.DataFrame:
     """A canonical frame with no rows and the right dtypes."""
-    return _typed(pd.DataFrame({c: [] for c in COLUMNS}))
+    return canonical_dtypes(pd.DataFrame({c: [] for c in COLUMNS}))
 
 
 def _drop_exact_duplicates(ctx: Ctx, frame: pd.DataFrame) -> pd.DataFrame:

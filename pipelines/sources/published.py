@@ -30,12 +30,11 @@ import pandas as pd
 
 from pipelines.core import neighbours as sn_models
 from pipelines.core.areas import ENGLAND, area_name, resolve_area
-from pipelines.core.canonical import COLUMNS
 from pipelines.core.periods import PeriodError, parse_period
 from pipelines.core.publications import Mapping, alternatives
 from pipelines.sources.adoption_published import years_months_as_days
 from pipelines.sources.layouts.base import BLANK, header_map, parse_value
-from pipelines.sources.normalise import empty_frame
+from pipelines.sources.normalise import canonical_dtypes, empty_frame
 from pipelines.sources.readers import ROW
 from pipelines.sources.validate import Problem
 
@@ -360,17 +359,9 @@ def _mapping(raw, m: Mapping, cols, names, ok, area, period, out: _Out, parsed, 
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in ("period_start", "period_end"):
-        out[c] = pd.to_datetime(out[c]).astype("datetime64[us]")
-    for c in ("value", "numerator", "denominator"):
-        out[c] = out[c].astype("float64")
-    out["missing_reason"] = out["missing_reason"].where(out["value"].isna())
-    out["missing_reason"] = out["missing_reason"].astype("str").where(out["missing_reason"].notna())
-    for c in ("indicator_code", "area_code", "period_label", "period_type", "breakdown", "status",
-              "source_column"):
-        out[c] = out[c].astype("str")
-    return out[COLUMNS].reset_index(drop=True)
+    # a figure has no missing reason (the file's symbol column may say one anyway)
+    out = df.assign(missing_reason=df["missing_reason"].where(df["value"].isna()))
+    return canonical_dtypes(out).reset_index(drop=True)
 
 
 def _reference_note(raw, rec: Recognised, out: _Out, config) -> None:
