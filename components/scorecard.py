@@ -98,7 +98,8 @@ def scorecard_row(summary, indicator, href: str | None = None,
     value = summary.value
     previous, outturn = summary.previous, summary.outturn
     comps = summary.comparators or {}
-    spark = [{"period": p.period, "value": p.value} for p in summary.sparkline]
+    spark = [{"period": p.period, "value": p.value, "suppressed": p.suppressed}
+             for p in summary.sparkline]
     return html.Tr([
         html.Th(html.A(getattr(indicator, "title", indicator.code), href=href), scope="row",
                 **{"data-label": "Indicator"}),

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components import theme
-from components.formatting import format_value, is_missing, month_label
+from components.formatting import SUPPRESSED, format_value, is_missing, month_label
 
 SPARKLINE_CONFIG = {"staticPlot": True, "displayModeBar": False, "displaylogo": False, "responsive": False}
 
@@ -42,20 +42,26 @@ def sparkline_figure(points: Sequence[dict], *, width: int = 140, height: int = 
 
 def sparkline_text(points: Sequence[dict], indicator=None) -> str:
     """The text alternative, e.g. 'Last 13 months: from 90% in Jan 2017 to 88% in Jan 2018
-    (lowest 86%, highest 91%; 1 month with no figure).'"""
+    (lowest 86%, highest 91%; 1 month with no figure).' A point marked `suppressed` (a small
+    number hidden from this reader) is said to be SUPPRESSED, not just missing."""
     pairs = [(p.get("period"), v) for p, v in zip(points, _values(points))]
     known = [(p, v) for p, v in pairs if v is not None]
     n = len(points)
+    hidden = sum(1 for p, v in zip(points, _values(points)) if v is None and p.get("suppressed"))
+    months = lambda k: f"{k} month{'s' if k != 1 else ''}"  # noqa: E731
     if not known:
-        return f"Last {n} months: no figures."
+        return f"Last {n} months: no figures" + (f" ({months(hidden)} {SUPPRESSED})."
+                                                 if hidden else ".")
     fmt = (lambda v: format_value(indicator, v)) if indicator is not None else (lambda v: f"{v:g}")
     (p0, v0), (p1, v1) = known[0], known[-1]
     values = [v for _, v in known]
     text = (f"Last {n} months: from {fmt(v0)} in {month_label(p0)} to {fmt(v1)} in {month_label(p1)} "
             f"(lowest {fmt(min(values))}, highest {fmt(max(values))}")
-    gaps = n - len(known)
+    if hidden:
+        text += f"; {months(hidden)} {SUPPRESSED}"
+    gaps = n - len(known) - hidden
     if gaps:
-        text += f"; {gaps} month{'s' if gaps != 1 else ''} with no figure"
+        text += f"; {months(gaps)} with no figure"
     return text + ")."
 
 

@@ -225,3 +225,14 @@ def test_an_anonymous_visitor_reads_what_was_hidden_and_why_in_the_browser(small
     assert HIDDEN in row.text, row.text
     body = dash_duo.find_element("body").text
     assert BARE.findall(body) == [], BARE.findall(body)[:3]
+
+
+def test_the_sparkline_text_says_which_months_were_hidden_and_why():
+    """A screen reader reads the scorecard's sparkline by its text alternative: hidden months
+    are said to be hidden as small numbers, not just 'no figure'."""
+    from components.sparkline import sparkline_text
+    points = [{"period": "2026-08", "value": 20.0}, {"period": "2026-09", "value": None,
+                                                     "suppressed": True},
+              {"period": "2026-10", "value": None}, {"period": "2026-11", "value": 30.0}]
+    text = sparkline_text(points)
+    assert f"1 month {HIDDEN}" in text and "1 month with no figure" in text
