@@ -397,7 +397,8 @@ def _fill(cell_el, c: Cell, width, rgb) -> None:
         shape = q.add_run().add_picture(io.BytesIO(c.picture), width=width)
         set_alt_text(shape, c.alt, title=c.title or c.heading)
     if c.caption or c.sentence:  # the notes taken out of the picture, then its summary
-        q = cell_el.add_paragraph(" ".join(c.caption))
+        q = cell_el.add_paragraph(" ".join(  # one sentence each
+            line if line.endswith((".", ":", "?", "!")) else line + "." for line in c.caption))
         if c.sentence:
             q.add_run(("\n" if c.caption else "") + c.sentence)
         q.paragraph_format.space_after = Pt(1)

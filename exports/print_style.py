@@ -9,7 +9,12 @@ title, subtitle, source and footnote lines drawn inside an export image
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
+
 import plotly.graph_objects as go
+from PIL import ImageFont
 
 MIN_PT = 8.0
 PT_PER_CM = 72 / 2.54
@@ -18,11 +23,53 @@ HEIGHT_PX = 215  # 8.4 cm by 3.5 cm printed: three rows of charts and tables a p
 LEGEND_ROW_PX = 22
 WIDE = "print-wide"  # layout.meta of a chart that takes the page's whole width
 EXPORT_TEXT = ("title", "subtitle", "source", "footnote")
+# Legend names shortened in print (the full meaning goes once under the charts, in the
+# "Reading the charts" notes, as these lines are common to many charts)
+PRINT_NAMES = {
+    "Statistical neighbours": "Stat. neighbours",
+    "Special cause: improving": "Improving",
+    "Special cause: concerning": "Concerning",
+    "Special cause: higher (no better or worse)": "Higher (neutral)",
+    "Special cause: lower (no better or worse)": "Lower (neutral)",
+}
+NAME_NOTES = {
+    "Stat. neighbours": "Stat. neighbours: the average of the statistical neighbours.",
+    "Improving": "SPC charts: Improving, Concerning, Higher and Lower (neutral) mark special "
+                 "cause variation; Common cause is the usual month-to-month variation.",
+}
+for _short in ("Concerning", "Higher (neutral)", "Lower (neutral)"):
+    NAME_NOTES[_short] = NAME_NOTES["Improving"]
+PERIOD = re.compile(r"^([A-Z][a-z]{2} )?\d{4}(-\d{2})?$")  # Oct 2025, 2025, 2024-25
+LEGEND_TEXT_GAP = 40  # plotly: itemwidth 30 + 2 x itemGap 5 before an entry's text
+LINE = 1.35          # a line of text is about 1.35 font sizes tall
+LEGEND_LINE = 1.3    # a legend row is 1.3 font sizes + 3 px (plotly's legend)
+PLOT_MIN_PX = 100    # the plot itself keeps at least this height
+# Chromium draws the charts in the system sans-serif (DejaVu Sans on Debian): text is
+# measured with it to know what fits
+FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+              "/usr/share/fonts/dejavu/DejaVuSans.ttf")
 _FONT_KEYS = ("font", "textfont", "tickfont", "insidetextfont", "outsidetextfont")
 
 
 def min_font_px(print_width_cm: float, width_px: int = WIDTH_PX) -> float:
     return MIN_PT * width_px / (print_width_cm * PT_PER_CM)
+
+
+@lru_cache(maxsize=32)
+def _font(size: float):
+    for path in FONT_FILES:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size=max(1, round(size)))
+    return None
+
+
+def text_px(text: str, size: float) -> float:
+    """How wide `text` is drawn at font size `size` px (measured with DejaVu Sans; without
+    it a generous 0.62 em a character)."""
+    font = _font(size)
+    if font is None:
+        return 0.62 * size * len(text)
+    return float(font.getlength(text)) * size / max(1, round(size))
 
 
 def _raise_fonts(obj, minimum: float) -> None:
@@ -73,7 +120,13 @@ class PrintStyle:
         layout = fig.layout.to_plotly_json()
         keep, lines = [], []
         for ann in layout.get("annotations") or []:
-            if ann.get("name") in EXPORT_TEXT:
+            if ann.get("name") == "spc-status":
+                # an SPC chart's status words beside its icons do not fit at print size: the
+                # sentence under the chart says them (its alt text), the icons go too
+                continue
+            if ann.get("name") == "step-change":  # its reason goes under the picture
+                lines.append(_plain(ann.get("text") or ""))
+            elif ann.get("name") in EXPORT_TEXT:
                 # the cell heading says the title and the page header the authority and month
                 if ann.get("name") not in ("title", "subtitle"):
                     lines.append(_plain(ann.get("text") or ""))
@@ -89,36 +142,74 @@ class PrintStyle:
         drop = {id(a) for n, a in enumerate(top) if step > 1 and n % step}
         layout["annotations"] = [a for a in keep if id(a) not in drop]
         wide = layout.get("meta") == WIDE
-        scale = 2 if wide else 1
-        # a legend two entries a row: more than two rows take room from the plot, so the
-        # chart grows by a row's height for each (a stacked bar's eight series: +2 rows)
-        names = {t.name for t in fig.data if t.name and t.showlegend is not False}
-        rows = -(-len(names) // (2 * scale)) if layout.get("showlegend", True) else 0
-        extra = max(0, rows - 2) * LEGEND_ROW_PX
-        layout["width"], layout["height"] = WIDTH_PX * scale, HEIGHT_PX + extra + (
-            60 if wide else 0)
-        layout["margin"] = {"t": 34, "b": 4, "l": 8, "r": 24, "pad": 2}
+        width = WIDTH_PX * (2 if wide else 1)
+        layout["width"] = width
         layout.setdefault("font", {})
-        # the legend below everything (under the axis labels, however tall they are)
-        layout["legend"] = {**(layout.get("legend") or {}), "orientation": "h", "y": 0,
-                            "yref": "container", "yanchor": "bottom", "x": 0,
-                            "xanchor": "left", "title": None, "entrywidth": 0.5,
-                            "entrywidthmode": "fraction"}
-        for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
-            layout[axis] = {**layout[axis], "automargin": True}
-            if axis.startswith("xaxis"):  # month names turn rather than overlap
-                layout[axis].pop("tickangle", None)
         _raise_fonts(layout, self.min_px)
-        layout["font"]["size"] = max(float(layout["font"].get("size") or 0), self.min_px)
+        px = layout["font"]["size"] = max(float(layout["font"].get("size") or 0), self.min_px)
+        row = px * LINE
+        layout["images"] = [im for im in layout.get("images") or [] if (im.get("x") or 0) < 1]
+        top = any(a.get("yref") == "paper" and (a.get("y") or 0) >= 1
+                  for a in layout["annotations"])
+        # the plot's width: the chart's less its margins and the value axis's labels (and
+        # title); plotly wraps a legend at this width too
+        plot_w = width - 32 - _value_labels_px(fig, layout, px) - 12
+        x_title = False
+        right = 24
+        layout.setdefault("xaxis", {})
+        for axis in sorted((k for k in layout if k.startswith(("xaxis", "yaxis"))),
+                           key=lambda k: (k.startswith("xaxis"), k)):  # value axes first
+            ax = layout[axis] = {**layout[axis], "automargin": True}
+            across = axis.startswith("xaxis")
+            kept = self._axis_title(ax, across, px, plot_w, lines)
+            x_title |= across and kept
+            plot_w -= row if kept and not across else 0
+            if across:  # month names stay level: fewer of them rather than turned
+                ax["tickangle"] = 0
+                inside = _thin_ticks(ax, fig, axis, px, plot_w)
+                if ax.get("ticktext"):  # half the last label may pass the plot's end
+                    last = str(ax["ticktext"][-1]).split("<br>")
+                    half = max(text_px(t, px) for t in last) / 2 + 2 - inside
+                    plot_w -= max(0, half - right)
+                    right = max(right, round(half))
+            elif not ax.get("dtick") and not ax.get("tickvals"):
+                ax["nticks"] = 4
         if labelled:
             layout["showlegend"] = True
-        fig.layout = go.Layout(layout)
         seen = set()
         for trace in fig.data if labelled else ():
             name = trace.name or ""
             trace.showlegend = bool(name) and name not in seen
             trace.legendgroup = None  # grouped entries would each take a row of their own
             seen.add(name)
+        names = []
+        for trace in fig.data:
+            if trace.name in PRINT_NAMES:
+                trace.name = PRINT_NAMES[trace.name]
+            if trace.name and trace.showlegend is not False and trace.name not in names:
+                names.append(trace.name)
+        shown = bool(names) and layout.get("showlegend", True) is not False
+        lines += list(dict.fromkeys(NAME_NOTES[n] for n in names if shown and n in NAME_NOTES))
+        legend_font = {**((layout.get("legend") or {}).get("font") or {})}
+        lf = legend_font["size"] = max(float(legend_font.get("size") or 0), px)
+        cols, entry = legend_columns(names, lf, plot_w)
+        rows = -(-len(names) // cols) if shown else 0
+        # the legend below everything (under the axis labels), its entries as wide as the
+        # longest name measured, as many a row as fit
+        layout["legend"] = {**(layout.get("legend") or {}), "orientation": "h",
+                            "xref": "paper", "x": 0, "xanchor": "left",
+                            "yref": "container", "y": 0, "yanchor": "bottom", "title": None,
+                            "font": legend_font, "entrywidth": entry,
+                            # (plotly clips a legend across the bottom to half the chart)
+                            "maxheight": 2000,
+                            "entrywidthmode": "pixels", "tracegroupgap": 0}
+        # the chart grows so the plot keeps its height whatever the legend and labels take
+        t = round(row + 6) if top else 10
+        need = (t + PLOT_MIN_PX + row + 8 + (row if x_title else 0)
+                + rows * (LEGEND_LINE * lf + 3) + (6 if rows else 0) + 4)
+        layout["height"] = max(HEIGHT_PX + (60 if wide else 0), round(need))
+        layout["margin"] = {"t": t, "b": 4, "l": 8, "r": right, "pad": 2}
+        fig.layout = go.Layout(layout)
         for trace in fig.data:
             data = trace.to_plotly_json()
             before = repr(data)
@@ -132,6 +223,107 @@ class PrintStyle:
                 trace.update(data)
         self.captions[id(fig)] = [line for line in lines if line]
         return fig
+
+
+    @staticmethod
+    def _axis_title(ax: dict, across: bool, px: float, plot_w: float, lines: list) -> bool:
+        """Keep an axis title in the picture only if it fits beside the plot; '(axis starts
+        at 80%)' and a title too long go under the picture. True if a title is kept."""
+        title = ax.get("title")
+        title = dict(title) if isinstance(title, dict) else {"text": title}
+        text = _plain(title.get("text") or "")
+        base, _, start = text.partition(" (axis starts at ")
+        if start:
+            lines.append(f"{'Horizontal' if across else 'Vertical'} axis starts at "
+                         f"{start.rstrip(')')}.")
+        keep = bool(base) and text_px(base, px) <= (plot_w if across else PLOT_MIN_PX)
+        if base and not keep:
+            lines.append(f"{'Horizontal' if across else 'Vertical'} axis: {base}.")
+        title["text"] = base if keep else None
+        ax["title"] = title
+        return keep
+
+
+def legend_columns(names: list[str], size: float, width: float) -> tuple[int, float]:
+    """(entries a row, each entry's text width in px) for a legend under a plot `width` px
+    wide: as many a row as fit with the longest name whole (at least one)."""
+    longest = max((text_px(n, size) for n in names), default=0.0) + 1
+    avail = width - 2
+    cols = max([c for c in (4, 3, 2) if c * (LEGEND_TEXT_GAP + longest) <= avail] or [1])
+    return cols, max(longest, avail / cols - LEGEND_TEXT_GAP)
+
+
+def _thin_ticks(ax: dict, fig: go.Figure, axis: str, px: float, plot_w: float) -> float:
+    """Labels along the bottom level and far enough apart not to overlap: dates one line
+    (years over a long span), categories and labelled ticks every n-th, keeping the last.
+    Returns how far inside the plot's right-hand end the last label's centre is (px)."""
+    ref = "x" + axis[5:]
+    xs = [x for t in fig.data if (getattr(t, "xaxis", None) or "x") == ref
+          and getattr(t, "orientation", None) != "h"
+          for x in (t.x if t.x is not None else ())]
+    if ax.get("tickvals") is not None and ax.get("ticktext") is not None:
+        vals, text = list(ax["tickvals"]), [str(x) for x in ax["ticktext"]]
+    elif ax.get("type") == "category" or (xs and isinstance(xs[0], str)
+                                            and ax.get("type") != "date"):
+        vals = list(dict.fromkeys(xs))
+        text = [str(v) for v in vals]
+    elif ax.get("type") == "date" and "<br>" in str(ax.get("tickformat") or "") and any(
+            str(x)[:4].isdigit() for x in xs):
+        dates = sorted(str(x)[:10] for x in xs if str(x)[:4].isdigit())
+        years = int(dates[-1][:4]) - int(dates[0][:4])
+        ax["tickformat"] = "%Y" if years >= 3 else "%b %Y"
+        sample = "2026" if years >= 3 else "Sep 2026"
+        ax["nticks"] = max(2, int(plot_w // (text_px(sample, px) + 1.5 * px)))
+        return 0.0
+    else:
+        return 0.0
+    if not vals:
+        return 0.0
+    category = ax.get("tickvals") is None
+    inside = plot_w / len(vals) / 2 if category else 0.0  # a category's centre
+    if not all(PERIOD.match(t) for t in text):  # categories: every one named, wrapped
+        slot = plot_w / len(vals)
+        ax.update(tickmode="array", tickvals=vals, ticktext=[_wrap(t, px, slot) for t in text])
+        return inside
+    widest = max(text_px(t, px) for t in text) + 0.6 * px
+    fit = max(1, int(plot_w // widest))
+    step = -(-len(vals) // fit)
+    keep = list(range(len(vals) - 1, -1, -step))[::-1]
+    ax.update(tickmode="array", tickvals=[vals[i] for i in keep],
+              ticktext=[text[i] for i in keep])
+    return inside
+
+
+def _value_labels_px(fig: go.Figure, layout: dict, px: float) -> float:
+    """About how wide the value axis's labels are drawn: its highest figure (a stack's
+    total) with the axis's suffix, as plotly writes it."""
+    yaxis = layout.get("yaxis") or {}
+    tops = [abs(float(v)) for v in (yaxis.get("range") or []) if isinstance(v, (int, float))]
+    if not tops:
+        totals: dict = {}
+        stack = layout.get("barmode") in ("stack", "relative")
+        for t in fig.data:
+            if getattr(t, "orientation", None) == "h" or t.y is None:
+                continue
+            for x, y in zip(t.x if t.x is not None else range(len(t.y)), t.y):
+                if isinstance(y, (int, float)) and y == y:
+                    key = str(x) if stack else len(totals)
+                    totals[key] = totals.get(key, 0.0) + abs(float(y))
+        tops = list(totals.values())
+    top = max(tops, default=100.0)
+    label = f"{top / 1000:.0f}k" if top >= 10000 else f"{top:,.0f}"  # plotly's 100k
+    return text_px(label + (yaxis.get("ticksuffix") or ""), px) + 8
+
+
+def _wrap(text: str, px: float, width: float) -> str:
+    """`text` in lines (<br>) no wider than `width` px where the words allow."""
+    out = []
+    for word in text.split():
+        if out and text_px(out[-1] + " " + word, px) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return "<br>".join(out)
 
 
 def _plain(text: str) -> str:
