@@ -30,6 +30,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from exports.action_plan_export import add_to_docx as add_plan_to_docx
 from exports.content import COMPARISON_HEADER, Item, Pack, comparison_rows
 from exports.docx_table import add_table, mark_header_row
+from exports.print_style import OWN_LINES
 from exports.suppression import NOTE, PRIVATE, SUPPRESSED
 from present.pack import summary_cells, summary_header
 
@@ -602,7 +603,7 @@ def shared_notes(pack: Pack, at_least: int = 3) -> list[str]:
         for line in set(lines):
             counts[line] = counts.get(line, 0) + 1
     return [line for line, n in counts.items()
-            if n >= at_least and not line.startswith("Source:")]
+            if n >= at_least and not line.startswith(OWN_LINES)]
 
 
 def _columns(section, n: int, space_cm: float = 0.8) -> None:

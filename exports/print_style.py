@@ -39,6 +39,8 @@ NAME_NOTES = {
 }
 for _short in ("Concerning", "Higher (neutral)", "Lower (neutral)"):
     NAME_NOTES[_short] = NAME_NOTES["Improving"]
+# caption lines that belong to their own chart: never lifted into the pack's shared notes
+OWN_LINES = ("Source:", "Vertical axis", "Horizontal axis", "Step change")
 PERIOD = re.compile(r"^([A-Z][a-z]{2} )?\d{4}(-\d{2})?$")  # Oct 2025, 2025, 2024-25
 LEGEND_TEXT_GAP = 40  # plotly: itemwidth 30 + 2 x itemGap 5 before an entry's text
 LINE = 1.35          # a line of text is about 1.35 font sizes tall

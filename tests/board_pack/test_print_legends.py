@@ -12,7 +12,7 @@ import pytest
 
 from exports import images
 from exports.content import build_item
-from exports.docx_pack import chart_print_width_cm
+from exports.docx_pack import chart_print_width_cm, shared_notes
 from exports.exceptions_export import build_exceptions
 from exports.print_style import LEGEND_TEXT_GAP, PLOT_MIN_PX, PrintStyle, text_px
 from pipelines.store.queries import Warehouse
@@ -172,3 +172,12 @@ def test_month_labels_are_level_and_do_not_overlap(styled):
             widest = max(text_px(line, fig.layout.font.size)
                          for t in ax.ticktext for line in t.split("<br>"))
             assert len(ax.ticktext) * widest <= fig.layout.width, name
+
+
+def test_axis_lines_stay_under_their_own_chart():
+    """'Vertical axis starts at 80%' under four charts means four different charts: it is
+    not lifted into the 'Reading the charts' notes said once, as a note common to all is."""
+    class Captions:
+        captions = {n: ["Vertical axis starts at 80%.", "Vertical axis: Per 10,000 children.",
+                        "Source: DfE.", "Ringed points are the out-turns."] for n in range(4)}
+    assert shared_notes(Captions()) == ["Ringed points are the out-turns."]
