@@ -293,13 +293,13 @@ def build_national_warehouse(path: str | Path | None = None, *, years: int = 10,
             INSERT INTO observations
             SELECT s.indicator_code, a.area_code, m.period_start, m.period_end, m.period_label,
                    'month', s.breakdown, f.value, f.numerator, f.denominator,
-                   CASE WHEN f.missing THEN 'not reported' END, m.status, 1
+                   CASE WHEN f.missing THEN 'not reported' END, m.status, 1, 'local'
             FROM mf f JOIN slu s USING (s) JOIN alu a USING (a) JOIN mlu m USING (m)""")
         con.execute("""
             INSERT INTO observations
             SELECT indicator_code, area_code, period_start, period_end, period_label,
                    period_type, breakdown, value, numerator, denominator,
-                   CASE WHEN value IS NULL THEN 'not reported' END, 'final', 2
+                   CASE WHEN value IS NULL THEN 'not reported' END, 'final', 2, 'published'
             FROM af""")
         # The authority's latest months were revised by upload 3: keep what was first
         # reported, as a real revision would.
@@ -310,7 +310,7 @@ def build_national_warehouse(path: str | Path | None = None, *, years: int = 10,
                    period_type, breakdown,
                    CASE WHEN value IS NULL THEN NULL ELSE round(value * 0.97, 1) END,
                    numerator, denominator, missing_reason, 'provisional', upload_id, 3,
-                   TIMESTAMP '{built_at}'
+                   TIMESTAMP '{built_at}', source
             FROM observations WHERE area_code = ? AND period_type = 'month'
               AND period_start >= ?""", [AUTHORITY, cutoff])
         con.execute("UPDATE observations SET upload_id = 3 WHERE area_code = ? AND "

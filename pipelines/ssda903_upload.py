@@ -88,8 +88,9 @@ def population(config) -> pd.DataFrame | None:
     """The authority's ONS 0-17 population estimates loaded in the warehouse."""
     if not config.warehouse_path.exists():
         return None
-    return Warehouse(config).df(
-        "SELECT period_start, value FROM observations WHERE indicator_code = 'POP_0_17' "
+    w = Warehouse(config)
+    return w.df(
+        f"SELECT period_start, value FROM {w.figures()} o WHERE indicator_code = 'POP_0_17' "
         "AND area_code = ? AND breakdown = '' AND value IS NOT NULL ORDER BY period_start",
         [config.code])
 

@@ -135,7 +135,7 @@ def _check_file(file_name, data, *, config, kind, sheet, today, catalogue, store
                 message=f"{file_name}: no figures found (the file has headings but no rows "
                         "with a value, so there is nothing to load)."))
     if not cf.errors and cf.frame is not None and cf.kind != REFERENCE:
-        cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=sha)
+        cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=sha, kind=cf.kind)
     return cf
 
 
@@ -248,9 +248,9 @@ def _check_ssda903(tables, *, config, today=None) -> CheckedFile:
                      rows_read=x.rows_read, children=x.children, sha256=wh.sha256_of(x.data),
                      tables=x.tables or None)
     if not cf.errors:
-        cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=cf.sha256)
+        cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=cf.sha256, kind=cf.kind)
         kept = ssda903_upload.keep_loaded_figures(cf.plan, cf.frame)
         if len(kept) != len(cf.frame):
             cf.frame = kept
-            cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=cf.sha256)
+            cf.plan = wh.plan(config.warehouse_path, cf.frame, sha256=cf.sha256, kind=cf.kind)
     return cf

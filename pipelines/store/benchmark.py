@@ -22,6 +22,7 @@ import pandas as pd
 
 from pipelines.core import neighbours as sn_models
 from pipelines.core.areas import ENGLAND, all_las, area_name, las_in_region
+from pipelines.store.warehouse import PUBLISHED
 
 _COLS = ("area_code, period_end, period_label, value, numerator, denominator, missing_reason")
 
@@ -53,9 +54,10 @@ def neighbour_source(config) -> str:
 
 
 def annual_figures(wh, code: str, as_at: date | None = None) -> pd.DataFrame:
-    """Every area's headline annual figure for an indicator, up to as_at (all years)."""
-    sql = (f"SELECT {_COLS} FROM observations WHERE indicator_code = ? AND period_type = 'year' "
-           "AND breakdown = ''")
+    """Every area's annual figure for an indicator, up to as_at (all years): the published
+    one where the authority also has its own (like for like with the other authorities)."""
+    sql = (f"SELECT {_COLS} FROM {wh.figures(PUBLISHED)} o WHERE indicator_code = ? "
+           "AND period_type = 'year' AND breakdown = ''")
     params: list = [code]
     if as_at is not None:
         sql += " AND period_end <= ?"
@@ -89,7 +91,7 @@ WITH a AS MATERIALIZED (
            o.value * p.sign AS key,  -- the smaller, the better by polarity
            list_contains(?::VARCHAR[], o.area_code) AS english,
            list_contains(?::VARCHAR[], o.area_code) AS regional
-    FROM observations o JOIN (SELECT unnest(?) AS indicator_code, unnest(?) AS sign) p
+    FROM {figures} o JOIN (SELECT unnest(?) AS indicator_code, unnest(?) AS sign) p
          USING (indicator_code)
     WHERE o.period_type = 'year' AND o.breakdown = '' AND o.value IS NOT NULL
       AND NOT isnan(o.value)
@@ -121,8 +123,9 @@ def _authority_ranks(wh) -> dict[str, list[tuple]]:
         codes = [i.code for i in inds]
         signs = [1.0 if i.polarity == "down" else -1.0 for i in inds]
         region = las_in_region(wh.config.region) or _region_members(wh.config.region)
-        res = wh.conn.cursor().execute(_RANKS_SQL, [all_las(active_only=False), region, codes,
-                                                    signs, wh.config.code])
+        sql = _RANKS_SQL.format(figures=wh.figures(PUBLISHED))
+        res = wh.conn.cursor().execute(sql, [all_las(active_only=False), region, codes,
+                                             signs, wh.config.code])
         out: dict[str, list[tuple]] = {}
         for code, pe, label, er, en, rr, rn in res.fetchall():
             out.setdefault(code, []).append((pe, label, (er, en), (rr, rn)))

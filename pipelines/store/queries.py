@@ -22,7 +22,7 @@ from pipelines.core.periods import (financial_year_label, financial_year_start, 
                                      month_label, parse_as_at)
 from pipelines.core.rag import judge, rule_for
 from pipelines.store import benchmark
-from pipelines.store.warehouse import ReadConnection
+from pipelines.store.warehouse import LOCAL, PUBLISHED_KINDS, ReadConnection
 
 # `region` is the configured region, whichever it is; `west_midlands` is the same figure under
 # its old name, kept so scripts that read it keep working.
@@ -155,6 +155,30 @@ class Warehouse:
     def df(self, sql, params=None) -> pd.DataFrame:
         return self.conn.df(sql, params)
 
+    def stored(self, table: str = "observations") -> str:
+        """`observations` or `revisions` as a SQL relation with its `source` column (a file
+        written before figures had a source is read as all local until its next write)."""
+        def run():
+            return bool(len(self.df("SELECT 1 FROM information_schema.columns WHERE "
+                                    "table_name = 'observations' AND column_name = 'source'")))
+        if self.version() is not None and self.cached("has_source", run):
+            return table
+        return f"(SELECT *, '{LOCAL}' AS source FROM {table})"
+
+    def figures(self, prefer: str = LOCAL) -> str:
+        """The stored figures as a SQL relation, one per indicator, area, period and
+        breakdown. Where the authority's own (local) figure and DfE's published one are both
+        stored, `prefer` says which: local for the headline (docs/ssda903.md), published to
+        rank authorities on like-for-like figures. The other one stays stored (the
+        reconciliation reads the published one)."""
+        obs = self.stored()
+        return (f"(SELECT * FROM {obs} WHERE source = '{prefer}' UNION ALL "
+                f"SELECT * FROM {obs} x WHERE source <> '{prefer}' AND NOT EXISTS ("
+                f"SELECT 1 FROM {obs} k WHERE k.source = '{prefer}' "
+                "AND k.indicator_code = x.indicator_code AND k.area_code = x.area_code "
+                "AND k.period_start = x.period_start AND k.period_end = x.period_end "
+                "AND k.breakdown = x.breakdown))")
+
     def is_sample(self) -> bool:
         return bool(self.config.is_sample)
 
@@ -187,11 +211,12 @@ class Warehouse:
         def run():
             cols = "indicator_code, area_code, " + ", ".join(_SERIES_COLS)
             if which == "local":
-                sql = (f"SELECT {cols} FROM observations WHERE area_code = ? AND breakdown = '' "
+                sql = (f"SELECT {cols} FROM {self.figures()} o WHERE area_code = ? "
+                       "AND breakdown = '' "
                        "AND period_end <= ? ORDER BY indicator_code, period_end")
                 params = [self.config.code, as_at]
             else:
-                sql = (f"SELECT {cols} FROM observations WHERE period_type = 'year' AND "
+                sql = (f"SELECT {cols} FROM {self.figures()} o WHERE period_type = 'year' AND "
                        "breakdown = '' AND period_end <= ? AND area_code IN (SELECT unnest(?)) "
                        "ORDER BY indicator_code, period_end")
                 params = [as_at, [self.config.region, ENGLAND, SN, self.config.code,
@@ -250,10 +275,15 @@ class Warehouse:
     def _revised_periods(self, as_at: date) -> dict:
         """(indicator, period_end) -> the value first reported, for local totals."""
         def run():
-            d = self.df("SELECT indicator_code, period_end, "
-                        "first(value ORDER BY replaced_at, upload_id) AS value, "
-                        "min(replaced_at) AS replaced_at FROM revisions WHERE area_code = ? "
-                        "AND breakdown = '' AND period_end <= ? GROUP BY ALL",
+            # revisions within the source of the figure shown (local over published)
+            d = self.df("SELECT r.indicator_code, r.period_end, "
+                        "first(r.value ORDER BY r.replaced_at, r.upload_id) AS value, "
+                        f"min(r.replaced_at) AS replaced_at FROM {self.stored('revisions')} r "
+                        f"SEMI JOIN {self.figures()} o ON o.indicator_code = r.indicator_code "
+                        "AND o.area_code = r.area_code AND o.period_start = r.period_start "
+                        "AND o.period_end = r.period_end AND o.breakdown = r.breakdown "
+                        "AND o.source = r.source WHERE r.area_code = ? "
+                        "AND r.breakdown = '' AND r.period_end <= ? GROUP BY ALL",
                         [self.config.code, as_at])
             return {(r.indicator_code, pd.Timestamp(r.period_end).date()):
                     {"value": _num(r.value), "replaced_at": str(r.replaced_at)}
@@ -273,13 +303,13 @@ class Warehouse:
                 # as summary() reads them
                 rows = [r for r in rows if r["period_type"] == "month"] or rows
             return _frame(rows, _SERIES_COLS)
-        return self.df("SELECT " + ", ".join(_SERIES_COLS) + " FROM observations WHERE "
+        return self.df("SELECT " + ", ".join(_SERIES_COLS) + f" FROM {self.figures()} o WHERE "
                        "indicator_code = ? AND area_code = ? AND breakdown = ? AND period_end <= ? "
                        "ORDER BY period_end", [code, area, breakdown, as_at])
 
     def breakdown_series(self, code, as_at=None) -> pd.DataFrame:
         as_at = self.resolve_as_at(as_at)
-        d = self.df("SELECT breakdown, " + ", ".join(_SERIES_COLS) + " FROM observations "
+        d = self.df("SELECT breakdown, " + ", ".join(_SERIES_COLS) + f" FROM {self.figures()} o "
                     "WHERE indicator_code = ? AND area_code = ? AND breakdown <> '' "
                     "AND period_end <= ? ORDER BY period_end, breakdown",
                     [code, self.config.code, as_at])
@@ -408,14 +438,14 @@ class Warehouse:
 
     def revisions(self, code, as_at=None) -> pd.DataFrame:
         as_at = self.resolve_as_at(as_at)
-        return self.df("""
+        return self.df(f"""
             SELECT r.period_label, r.breakdown, first(r.value ORDER BY r.replaced_at) AS first_value,
                    any_value(o.value) AS current_value,
                    first(r.upload_id ORDER BY r.replaced_at) AS first_upload_id,
                    any_value(o.upload_id) AS current_upload_id, max(r.replaced_at) AS revised_at,
                    r.period_end
-            FROM revisions r JOIN observations o USING (indicator_code, area_code, period_start,
-                 period_end, breakdown)
+            FROM {self.stored('revisions')} r JOIN {self.figures()} o
+                 USING (indicator_code, area_code, period_start, period_end, breakdown, source)
             WHERE r.indicator_code = ? AND r.area_code = ? AND r.period_end <= ?
             GROUP BY r.period_label, r.breakdown, r.period_end ORDER BY r.period_end""",
                        [code, self.config.code, as_at])
@@ -498,10 +528,11 @@ class Warehouse:
                   ON o.indicator_code = y.indicator_code AND o.area_code = ?
                  AND o.period_type = 'year' AND o.breakdown = ''
                  AND o.period_end = make_date(CAST(substr(y."year", 1, 4) AS INTEGER) + 1, 3, 31)
-                 AND o.upload_id NOT IN (SELECT upload_id FROM uploads WHERE kind = 'ssda903')
+                 AND o.upload_id IN (SELECT upload_id FROM uploads
+                                     WHERE kind IN (SELECT unnest(?)))
                 WHERE y.upload_id = (SELECT max(upload_id) FROM uploads
                                      WHERE kind = 'ssda903' AND status = 'committed')
-                ORDER BY y.indicator_code, y.year""", [self.config.code])
+                ORDER BY y.indicator_code, y.year""", [self.config.code, list(PUBLISHED_KINDS)])
         d = self.cached("reconciliation", run)
         if code is not None:
             d = d[d["indicator_code"] == code].reset_index(drop=True)

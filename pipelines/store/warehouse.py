@@ -33,6 +33,20 @@ VALUE_COLS = ["value", "numerator", "denominator", "missing_reason", "status"]
 FRAME_COLS = KEY + ["period_label", "period_type"] + VALUE_COLS
 SCHEMA_VERSION = "1"
 
+# Where a figure comes from, part of its stored key (observations and revisions): DfE's
+# published files, or the authority's own data (uploaded figures, SSDA903 extracts). The same
+# indicator, area and year may hold one of each: the published figure is the comparator and
+# the reconciliation's "published", the local one the headline (docs/ssda903.md).
+PUBLISHED, LOCAL = "published", "local"
+PUBLISHED_KINDS = ("published", "ees")
+STORE_KEY = KEY + ["source"]
+OBS_COLS = ("indicator_code, area_code, period_start, period_end, period_label, period_type, "
+            "breakdown, value, numerator, denominator, missing_reason, status, upload_id, source")
+
+
+def source_of(kind: str | None) -> str:
+    return PUBLISHED if kind in PUBLISHED_KINDS else LOCAL
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR, value VARCHAR);
 CREATE TABLE IF NOT EXISTS indicators (
@@ -279,6 +293,7 @@ def write_transaction(db: Path, *, catalogue=None, config=None):
             try:
                 con.execute(SCHEMA)
                 con.execute("BEGIN")
+                _migrate(con)
                 if catalogue is not None:
                     _sync_indicators(con, catalogue)
                 if config is not None:
@@ -305,6 +320,51 @@ def write_transaction(db: Path, *, catalogue=None, config=None):
             for leftover in (tmp, tmp + ".wal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(leftover)
+
+
+def _has_column(con, table: str, column: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM information_schema.columns WHERE table_name = ? "
+                            "AND column_name = ?", [table, column]).fetchall())
+
+
+def _migrate(con) -> None:
+    """Bring a file written by an older version up to this schema, inside the write
+    transaction (so it lands with the write, or not at all).
+
+    `source` (published or local) joined the key of observations and revisions: existing rows
+    take it from their upload's kind, and a published figure of the authority that a local
+    upload replaced before the two were kept apart (an SSDA903 out-turn loaded after DfE's
+    files) comes back from the revisions as the current published figure."""
+    fresh = {t: not _has_column(con, t, "source") for t in ("observations", "revisions")}
+    for table, missing in fresh.items():
+        if missing:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN source VARCHAR DEFAULT '{LOCAL}'")
+            con.execute(f"""UPDATE {table} SET source = '{PUBLISHED}' WHERE upload_id IN (
+                SELECT upload_id FROM uploads WHERE kind IN (SELECT unnest(?)))""",
+                        [list(PUBLISHED_KINDS)])
+    if not fresh["revisions"]:
+        return
+    # The latest published figure per key that a local upload replaced, where no published
+    # figure is current: it is current again (and no longer a revision of the local one).
+    con.execute(f"""
+        CREATE TEMP TABLE displaced AS
+        SELECT * EXCLUDE (rn) FROM (
+          SELECT r.*, row_number() OVER (PARTITION BY r.indicator_code, r.area_code,
+                 r.period_start, r.period_end, r.breakdown ORDER BY r.replaced_at DESC) AS rn
+          FROM revisions r JOIN uploads u ON u.upload_id = r.replaced_by_upload
+          WHERE r.source = '{PUBLISHED}' AND u.kind NOT IN (SELECT unnest(?))) d
+        WHERE rn = 1 AND NOT EXISTS (
+          SELECT 1 FROM observations o WHERE o.source = '{PUBLISHED}'
+             AND o.indicator_code = d.indicator_code AND o.area_code = d.area_code
+             AND o.period_start = d.period_start AND o.period_end = d.period_end
+             AND o.breakdown = d.breakdown)""", [list(PUBLISHED_KINDS)])
+    con.execute(f"INSERT INTO observations ({OBS_COLS}) SELECT {OBS_COLS} FROM displaced")
+    con.execute("""DELETE FROM revisions r USING displaced d
+        WHERE r.indicator_code = d.indicator_code AND r.area_code = d.area_code
+          AND r.period_start = d.period_start AND r.period_end = d.period_end
+          AND r.breakdown = d.breakdown AND r.source = d.source
+          AND r.replaced_by_upload = d.replaced_by_upload""")
+    con.execute("DROP TABLE displaced")
 
 
 def _sync_indicators(con, catalogue):
@@ -398,12 +458,14 @@ class Plan:
         return out[["indicator_code", "period_label", "new", "revised", "unchanged"]]
 
 
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+def _prepare(frame: pd.DataFrame, kind: str | None = None) -> pd.DataFrame:
+    """The upload's rows as stored, with the `source` its kind gives (see `source_of`)."""
     f = frame.copy()
     for c in FRAME_COLS:
         if c not in f:
             f[c] = pd.NA
     f = f[FRAME_COLS].copy()
+    f["source"] = source_of(kind)
     f["breakdown"] = f["breakdown"].fillna("").astype(str)
     # "" or missing status means the file did not say: the value keeps its current status.
     f["status"] = f["status"].astype("object").where(
@@ -431,7 +493,7 @@ SELECT i.*, o.value AS old_value, o.numerator AS old_numerator,
 FROM incoming i LEFT JOIN observations o
   ON o.indicator_code = i.indicator_code AND o.area_code = i.area_code
  AND o.period_start = CAST(i.period_start AS DATE) AND o.period_end = CAST(i.period_end AS DATE)
- AND o.breakdown = i.breakdown
+ AND o.breakdown = i.breakdown AND o.source = i.source
 """
 
 
@@ -458,9 +520,11 @@ def _find_upload(con, sha: str) -> dict | None:
             "user_name": row[3]}
 
 
-def plan(db: Path, frame: pd.DataFrame, *, sha256: str | None = None) -> Plan:
-    """Compare an upload with the warehouse without changing anything."""
-    f = _prepare(frame)
+def plan(db: Path, frame: pd.DataFrame, *, sha256: str | None = None,
+         kind: str | None = None) -> Plan:
+    """Compare an upload (of this kind: it decides the figures' source) with the warehouse
+    without changing anything."""
+    f = _prepare(frame, kind)
     db = Path(db)
     if not db.exists():
         return Plan(new=f, revised=f.iloc[0:0], unchanged=f.iloc[0:0])
@@ -508,7 +572,7 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
     result = CommitResult(upload_id=None)
     earlier = _find_upload(con, sha)
     p = (replace(plan, already_loaded=None) if plan is not None
-         else _plan_on(con, _prepare(frame)))
+         else _plan_on(con, _prepare(frame, kind)))
     if earlier is not None and not again:
         result.already_loaded = earlier
         p.already_loaded = earlier
@@ -527,25 +591,26 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
             "indicator_code": rev.indicator_code, "area_code": rev.area_code,
             "period_start": pd.to_datetime(rev.period_start).dt.date,
             "period_end": pd.to_datetime(rev.period_end).dt.date,
-            "breakdown": rev.breakdown})
+            "breakdown": rev.breakdown, "source": rev.source})
         con.register("revised_keys", old)
         con.execute(f"""
-            INSERT INTO revisions
+            INSERT INTO revisions ({OBS_COLS}, replaced_by_upload, replaced_at)
             SELECT o.indicator_code, o.area_code, o.period_start, o.period_end,
                    o.period_label, o.period_type, o.breakdown, o.value, o.numerator,
-                   o.denominator, o.missing_reason, o.status, o.upload_id,
+                   o.denominator, o.missing_reason, o.status, o.upload_id, o.source,
                    {uid}, TIMESTAMP '{ts}'
             FROM observations o SEMI JOIN revised_keys k
               ON o.indicator_code = k.indicator_code AND o.area_code = k.area_code
              AND o.period_start = k.period_start AND o.period_end = k.period_end
-             AND o.breakdown = k.breakdown""")
+             AND o.breakdown = k.breakdown AND o.source = k.source""")
         con.execute("""
             DELETE FROM observations o USING revised_keys k
             WHERE o.indicator_code = k.indicator_code AND o.area_code = k.area_code
               AND o.period_start = k.period_start AND o.period_end = k.period_end
-              AND o.breakdown = k.breakdown""")
+              AND o.breakdown = k.breakdown AND o.source = k.source""")
         con.unregister("revised_keys")
-    changed = pd.concat([p.new[FRAME_COLS], p.revised[FRAME_COLS]], ignore_index=True)
+    changed = pd.concat([p.new[FRAME_COLS + ["source"]], p.revised[FRAME_COLS + ["source"]]],
+                        ignore_index=True)
     if len(changed):
         changed = changed.copy()
         old_status = pd.concat([pd.Series([None] * len(p.new), dtype=object),
@@ -554,11 +619,11 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
         changed["status"] = changed["status"].where(changed["status"].notna(), "final")
         changed["upload_id"] = uid
         con.register("changed", changed)
-        con.execute("""
-            INSERT INTO observations
+        con.execute(f"""
+            INSERT INTO observations ({OBS_COLS})
             SELECT indicator_code, area_code, CAST(period_start AS DATE),
                    CAST(period_end AS DATE), period_label, period_type, breakdown,
-                   value, numerator, denominator, missing_reason, status, upload_id
+                   value, numerator, denominator, missing_reason, status, upload_id, source
             FROM changed""")
         con.unregister("changed")
     if children is not None:
@@ -696,18 +761,20 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
             CREATE TEMP TABLE restore AS
             SELECT * EXCLUDE (rn) FROM (
               SELECT r.*, row_number() OVER (PARTITION BY indicator_code, area_code,
-                     period_start, period_end, breakdown ORDER BY replaced_at DESC) AS rn
+                     period_start, period_end, breakdown, source
+                     ORDER BY replaced_at DESC) AS rn
               FROM revisions r WHERE replaced_by_upload = {upload_id}) WHERE rn = 1""")
         owned, restored = _revert_counts(con, upload_id)
         con.execute(f"""
-            INSERT INTO observations
+            INSERT INTO observations ({OBS_COLS})
             SELECT r.indicator_code, r.area_code, r.period_start, r.period_end, r.period_label,
                    r.period_type, r.breakdown, r.value, r.numerator, r.denominator,
-                   r.missing_reason, r.status, r.upload_id
+                   r.missing_reason, r.status, r.upload_id, r.source
             FROM restore r SEMI JOIN observations o
               ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
              AND o.period_start = r.period_start AND o.period_end = r.period_end
-             AND o.breakdown = r.breakdown AND o.upload_id = {upload_id}""")
+             AND o.breakdown = r.breakdown AND o.source = r.source
+             AND o.upload_id = {upload_id}""")
         con.execute("DELETE FROM observations WHERE upload_id = ?", [upload_id])
         con.execute("DELETE FROM revisions WHERE replaced_by_upload = ? OR upload_id = ?",
                     [upload_id, upload_id])
@@ -728,10 +795,10 @@ def _revert_counts(con, upload_id: int) -> tuple[int, int]:
                         [upload_id]).fetchall()[0][0]
     restored = con.execute("""
         SELECT count(DISTINCT (r.indicator_code, r.area_code, r.period_start, r.period_end,
-               r.breakdown)) FROM revisions r SEMI JOIN observations o
+               r.breakdown, r.source)) FROM revisions r SEMI JOIN observations o
           ON o.indicator_code = r.indicator_code AND o.area_code = r.area_code
          AND o.period_start = r.period_start AND o.period_end = r.period_end
-         AND o.breakdown = r.breakdown AND o.upload_id = ?
+         AND o.breakdown = r.breakdown AND o.source = r.source AND o.upload_id = ?
         WHERE r.replaced_by_upload = ?""", [upload_id, upload_id]).fetchall()[0][0]
     return owned, restored
 
