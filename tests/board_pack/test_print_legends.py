@@ -20,10 +20,10 @@ from pipelines.store.queries import Warehouse
 CODES = ["HEALTH_CHECKS_PCT", "PLACEMENT_TYPE", "KS2_RWM_PCT", "A1_DAYS_3YR", "CLA_RATE"]
 
 
-@pytest.fixture(scope="module")
-def styled(sample_config):
+@pytest.fixture(scope="module", params=["portrait", "landscape"])
+def styled(sample_config, request):
     wh = Warehouse(sample_config)
-    style = PrintStyle(chart_print_width_cm("portrait"))
+    style = PrintStyle(chart_print_width_cm(request.param))
     figs = []
     for code in CODES:
         item = build_item(wh, code, wh.latest_month(), "public")
