@@ -33,12 +33,14 @@ VALUE_COLS = ["value", "numerator", "denominator", "missing_reason", "status"]
 FRAME_COLS = KEY + ["period_label", "period_type"] + VALUE_COLS
 SCHEMA_VERSION = "1"
 
-# Where a figure comes from, part of its stored key (observations and revisions): DfE's
-# published files, or the authority's own data (uploaded figures, SSDA903 extracts). The same
-# indicator, area and year may hold one of each: the published figure is the comparator and
-# the reconciliation's "published", the local one the headline (docs/ssda903.md).
+# Where a figure comes from, part of its stored key (observations and revisions): published
+# figures (DfE's files as downloaded or in our `ees` layout, LG Inform+ downloads, the
+# hand-keyed comparator file), or the authority's own data (long/wide uploads, SSDA903
+# extracts, adoption records). The same indicator, area and year may hold one of each: the
+# published figure is the comparator and the reconciliation's "published", the local one the
+# headline (docs/ssda903.md).
 PUBLISHED, LOCAL = "published", "local"
-PUBLISHED_KINDS = ("published", "ees")
+PUBLISHED_KINDS = ("published", "ees", "lginform", "handkeyed")
 STORE_KEY = KEY + ["source"]
 OBS_COLS = ("indicator_code, area_code, period_start, period_end, period_label, period_type, "
             "breakdown, value, numerator, denominator, missing_reason, status, upload_id, source")

@@ -19,9 +19,11 @@ from pipelines.store import warehouse as wh
 from pipelines.store.queries import Warehouse
 from pipelines.uploads import check_files, commit_checked
 from tests.ssda903.conftest import shared_files
+from tools.sample.build import build_sample
 from webapp.ssda903_views import reconciliation_block
 
-PUBLISHED = Path(__file__).resolve().parents[2] / ".." / "shared" / "published"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PUBLISHED = PROJECT_ROOT / ".." / "shared" / "published"
 WOLVES = "E08000031"
 CONFIG = f'[authority]\ncode = "{WOLVES}"\n\n[warehouse]\npath = "warehouse.duckdb"\n'
 FILES = ("la_conviction_health_outcome_cla.csv", "la_care_leavers_activity.csv",
@@ -209,3 +211,31 @@ def test_a_warehouse_written_before_the_fix_is_repaired_on_its_next_write(config
     wh.record_action(config.warehouse_path, "test", "migrate", "any write")
     pd.testing.assert_frame_equal(Warehouse(config).reconciliation(), want)
     assert Warehouse(config).df("SELECT count(*) AS n FROM revisions").n.iloc[0] == 0
+
+
+def test_the_sample_built_from_903_tables_keeps_its_published_out_turns(tmp_path, monkeypatch):
+    """The case found building the sample from 903 tables: Sample Borough's published
+    out-turns (keyed in the hand-keyed comparator file) were 35 revisions of the extract's."""
+    monkeypatch.setenv("LACDASH_903_RULES", "off")
+    sample = PROJECT_ROOT / "data" / "config.toml"
+    (tmp_path / "config.toml").write_bytes(sample.read_bytes())
+    config = load_config(tmp_path / "config.toml").with_warehouse(tmp_path / "w.duckdb")
+    out = build_sample(config, ssda903=True)
+    assert "SSDA903 extract (130 files, 2015-16 to 2026-27): loaded as upload 5: " in out
+    assert " 0 revised" in out.split("SSDA903 extract")[1].splitlines()[0]
+    w = Warehouse(config)
+    typed = pd.read_csv(PROJECT_ROOT / "data" / "sample" / "comparators_handkeyed.csv",
+                        dtype=str, keep_default_na=False)
+    rec = w.reconciliation()
+    for code in ("HEALTH_CHECKS_PCT", "DENTAL_CHECKS_PCT", "IMMUNISATIONS_PCT", "CL_EET_PCT",
+                 "CL_SUITABLE_ACCOM_PCT"):
+        mine = typed[(typed.indicator == code) & (typed.area == "Sample Borough")]
+        r = rec[rec.indicator_code == code].set_index("year")
+        assert len(mine) == 7
+        for t in mine.itertuples():
+            assert r.loc[t.year, "published"] == float(t.value), (code, t.year)
+            assert r.loc[t.year, "difference"] == r.loc[t.year, "computed"] - float(t.value)
+        # the headline out-turn is the extract's
+        c = w.comparators(code, "2026-10")
+        c = c[c.comparator == "local"].set_index("period_label")["value"]
+        assert c.loc[list(mine.year)].tolist() == r.loc[list(mine.year), "computed"].tolist()
