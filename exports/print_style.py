@@ -218,8 +218,9 @@ class PrintStyle:
             _raise_fonts(data, self.min_px)
             mode = data.get("mode") or ""
             labels = [x for x in (data.get("text") or []) if x] if "text" in mode else []
-            if len(labels) > 2 and data.get("type") == "scatter":
-                # out-turn labels along a line collide at print size: the table has them
+            if labels and data.get("type") == "scatter":
+                # out-turn labels along a line collide with the points and run off the
+                # chart's edge at print size (even two: '2025-26: 30%'): the table has them
                 data["mode"] = "+".join(m for m in mode.split("+") if m != "text") or "markers"
             if repr(data) != before:
                 trace.update(data)

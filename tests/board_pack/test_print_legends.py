@@ -17,7 +17,8 @@ from exports.exceptions_export import build_exceptions
 from exports.print_style import LEGEND_TEXT_GAP, PLOT_MIN_PX, PrintStyle, text_px
 from pipelines.store.queries import Warehouse
 
-CODES = ["HEALTH_CHECKS_PCT", "PLACEMENT_TYPE", "KS2_RWM_PCT", "A1_DAYS_3YR", "CLA_RATE"]
+CODES = ["HEALTH_CHECKS_PCT", "PLACEMENT_TYPE", "KS2_RWM_PCT", "A1_DAYS_3YR", "CLA_RATE",
+         "A1_WITHIN_PCT"]
 
 
 @pytest.fixture(scope="module", params=["portrait", "landscape"])
@@ -181,3 +182,13 @@ def test_axis_lines_stay_under_their_own_chart():
         captions = {n: ["Vertical axis starts at 80%.", "Vertical axis: Per 10,000 children.",
                         "Source: DfE.", "Ringed points are the out-turns."] for n in range(4)}
     assert shared_notes(Captions()) == ["Ringed points are the out-turns."]
+
+
+def test_no_figures_written_along_a_line(styled):
+    """Out-turn labels ('2025-26: 30%') written beside points ran off the chart's right-hand
+    edge at print size; the small table under the chart gives them."""
+    _, figs = styled
+    for name, fig in figs:
+        for t in fig.data:
+            if t.type == "scatter" and t.mode and "text" in t.mode:
+                assert not [x for x in (t.text or []) if x], (name, t.name)
