@@ -289,17 +289,17 @@ def build_national_warehouse(path: str | Path | None = None, *, years: int = 10,
         for name, frame in (("mf", monthly), ("slu", series_lu), ("mlu", month_lu),
                             ("alu", area_lu), ("af", annual)):
             con.register(name, frame)
-        con.execute("""
-            INSERT INTO observations
+        con.execute(f"""
+            INSERT INTO observations ({wh.OBS_COLS}, twin)
             SELECT s.indicator_code, a.area_code, m.period_start, m.period_end, m.period_label,
                    'month', s.breakdown, f.value, f.numerator, f.denominator,
-                   CASE WHEN f.missing THEN 'not reported' END, m.status, 1, 'local'
+                   CASE WHEN f.missing THEN 'not reported' END, m.status, 1, 'local', false
             FROM mf f JOIN slu s USING (s) JOIN alu a USING (a) JOIN mlu m USING (m)""")
-        con.execute("""
-            INSERT INTO observations
+        con.execute(f"""
+            INSERT INTO observations ({wh.OBS_COLS}, twin)
             SELECT indicator_code, area_code, period_start, period_end, period_label,
                    period_type, breakdown, value, numerator, denominator,
-                   CASE WHEN value IS NULL THEN 'not reported' END, 'final', 2, 'published'
+                   CASE WHEN value IS NULL THEN 'not reported' END, 'final', 2, 'published', false
             FROM af""")
         # The authority's latest months were revised by upload 3: keep what was first
         # reported, as a real revision would.

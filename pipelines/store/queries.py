@@ -156,28 +156,26 @@ class Warehouse:
         return self.conn.df(sql, params)
 
     def stored(self, table: str = "observations") -> str:
-        """`observations` or `revisions` as a SQL relation with its `source` column (a file
-        written before figures had a source is read as all local until its next write)."""
+        """`observations` or `revisions` as a SQL relation with its `source` column (and
+        `twin` for observations): a file written before figures had a source is read as all
+        local until its next write migrates it."""
         def run():
-            return bool(len(self.df("SELECT 1 FROM information_schema.columns WHERE "
-                                    "table_name = 'observations' AND column_name = 'source'")))
-        if self.version() is not None and self.cached("has_source", run):
-            return table
-        return f"(SELECT *, '{LOCAL}' AS source FROM {table})"
+            return set(self.df("SELECT column_name FROM information_schema.columns WHERE "
+                               "table_name = 'observations'").column_name)
+        have = self.cached("observation_columns", run) if self.version() is not None else set()
+        wanted = {"source": f"'{LOCAL}' AS source"}
+        if table == "observations":
+            wanted["twin"] = "false AS twin"
+        missing = [v for k, v in wanted.items() if k not in have]
+        return f"(SELECT *, {', '.join(missing)} FROM {table})" if missing else table
 
     def figures(self, prefer: str = LOCAL) -> str:
         """The stored figures as a SQL relation, one per indicator, area, period and
         breakdown. Where the authority's own (local) figure and DfE's published one are both
-        stored, `prefer` says which: local for the headline (docs/ssda903.md), published to
-        rank authorities on like-for-like figures. The other one stays stored (the
-        reconciliation reads the published one)."""
-        obs = self.stored()
-        return (f"(SELECT * FROM {obs} WHERE source = '{prefer}' UNION ALL "
-                f"SELECT * FROM {obs} x WHERE source <> '{prefer}' AND NOT EXISTS ("
-                f"SELECT 1 FROM {obs} k WHERE k.source = '{prefer}' "
-                "AND k.indicator_code = x.indicator_code AND k.area_code = x.area_code "
-                "AND k.period_start = x.period_start AND k.period_end = x.period_end "
-                "AND k.breakdown = x.breakdown))")
+        stored (`twin`, set when written), `prefer` says which: local for the headline
+        (docs/ssda903.md), published to rank authorities on like-for-like figures. The other
+        one stays stored (the reconciliation reads the published one)."""
+        return f"(SELECT * FROM {self.stored()} WHERE NOT (twin AND source <> '{prefer}'))"
 
     def is_sample(self) -> bool:
         return bool(self.config.is_sample)

@@ -336,7 +336,8 @@ def _migrate(con) -> None:
     `source` (published or local) joined the key of observations and revisions: existing rows
     take it from their upload's kind, and a published figure of the authority that a local
     upload replaced before the two were kept apart (an SSDA903 out-turn loaded after DfE's
-    files) comes back from the revisions as the current published figure."""
+    files) comes back from the revisions as the current published figure. `twin` marks a
+    figure whose key also holds one of the other source (see `_mark_twins`)."""
     fresh = {t: not _has_column(con, t, "source") for t in ("observations", "revisions")}
     for table, missing in fresh.items():
         if missing:
@@ -344,7 +345,12 @@ def _migrate(con) -> None:
             con.execute(f"""UPDATE {table} SET source = '{PUBLISHED}' WHERE upload_id IN (
                 SELECT upload_id FROM uploads WHERE kind IN (SELECT unnest(?)))""",
                         [list(PUBLISHED_KINDS)])
+    twins = not _has_column(con, "observations", "twin")
+    if twins:
+        con.execute("ALTER TABLE observations ADD COLUMN twin BOOLEAN DEFAULT false")
     if not fresh["revisions"]:
+        if twins:
+            _mark_twins(con)
         return
     # The latest published figure per key that a local upload replaced, where no published
     # figure is current: it is current again (and no longer a revision of the local one).
@@ -367,6 +373,31 @@ def _migrate(con) -> None:
           AND r.breakdown = d.breakdown AND r.source = d.source
           AND r.replaced_by_upload = d.replaced_by_upload""")
     con.execute("DROP TABLE displaced")
+    _mark_twins(con)
+
+
+_SAME_KEY = ("o.indicator_code = k.indicator_code AND o.area_code = k.area_code "
+             "AND o.period_start = k.period_start AND o.period_end = k.period_end "
+             "AND o.breakdown = k.breakdown")
+
+
+def _mark_twins(con, keys: str | None = None) -> None:
+    """Set `twin` on figures whose key (indicator, area, period, breakdown) holds both a local
+    and a published figure, so readers choose one with a plain filter instead of joining the
+    table with itself (`Warehouse.figures`). `keys`: a relation of the keys an upload wrote
+    (only those can have changed); None: every key (migration, revert)."""
+    if keys is None:
+        con.execute("UPDATE observations SET twin = false WHERE twin")
+        pool = "observations"
+    else:
+        con.execute(f"UPDATE observations o SET twin = false FROM {keys} k "
+                    f"WHERE o.twin AND {_SAME_KEY}")
+        pool = f"(SELECT o.* FROM observations o SEMI JOIN {keys} k ON {_SAME_KEY})"
+    con.execute(f"""
+        UPDATE observations o SET twin = true FROM (
+          SELECT indicator_code, area_code, period_start, period_end, breakdown FROM {pool}
+          GROUP BY ALL HAVING count(DISTINCT source) > 1) k
+        WHERE {_SAME_KEY}""")
 
 
 def _sync_indicators(con, catalogue):
@@ -628,6 +659,7 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
                    value, numerator, denominator, missing_reason, status, upload_id, source
             FROM changed""")
         con.unregister("changed")
+        _mark_twins(con, f"(SELECT * FROM observations WHERE upload_id = {int(uid)})")
     if children is not None:
         kids = children.copy()
         kids.insert(0, "upload_id", uid)
@@ -782,6 +814,7 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
                     [upload_id, upload_id])
         for side in ("ssda903_quality", "ssda903_year_end"):
             con.execute(f"DELETE FROM {side} WHERE upload_id = ?", [upload_id])
+        _mark_twins(con)
         con.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
                     "WHERE upload_id = ?", [ts, user, upload_id])
         out = {"upload_id": upload_id, "file_name": row[1], "values_removed": owned - restored,

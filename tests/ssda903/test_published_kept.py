@@ -202,6 +202,7 @@ def test_a_warehouse_written_before_the_fix_is_repaired_on_its_next_write(config
                 "c.indicator_code AND o.area_code = c.area_code AND o.period_end = "
                 "c.period_end AND o.breakdown = c.breakdown AND o.source = 'published'")
     con.execute("ALTER TABLE observations DROP COLUMN source")
+    con.execute("ALTER TABLE observations DROP COLUMN twin")
     con.execute("ALTER TABLE revisions DROP COLUMN source")
     con.close()
     old = Warehouse(config)
