@@ -385,7 +385,7 @@ def _mark_twins(con, keys: str | None = None) -> None:
     """Set `twin` on figures whose key (indicator, area, period, breakdown) holds both a local
     and a published figure, so readers choose one with a plain filter instead of joining the
     table with itself (`Warehouse.figures`). `keys`: a relation of the keys an upload wrote
-    (only those can have changed); None: every key (migration, revert)."""
+    or reverted (only those can have changed); None: every key (migration)."""
     if keys is None:
         con.execute("UPDATE observations SET twin = false WHERE twin")
         pool = "observations"
@@ -658,8 +658,10 @@ def _commit_on(con, db: Path, frame: pd.DataFrame, *, data: bytes, file_name: st
                    CAST(period_end AS DATE), period_label, period_type, breakdown,
                    value, numerator, denominator, missing_reason, status, upload_id, source
             FROM changed""")
+        _mark_twins(con, "(SELECT indicator_code, area_code, CAST(period_start AS DATE) AS "
+                         "period_start, CAST(period_end AS DATE) AS period_end, breakdown "
+                         "FROM changed)")
         con.unregister("changed")
-        _mark_twins(con, f"(SELECT * FROM observations WHERE upload_id = {int(uid)})")
     if children is not None:
         kids = children.copy()
         kids.insert(0, "upload_id", uid)
@@ -809,12 +811,16 @@ def revert(db: Path, upload_id: int, *, user: str | None = None) -> dict:
              AND o.period_start = r.period_start AND o.period_end = r.period_end
              AND o.breakdown = r.breakdown AND o.source = r.source
              AND o.upload_id = {upload_id}""")
+        con.execute("CREATE TEMP TABLE reverted_keys AS SELECT indicator_code, area_code, "
+                    "period_start, period_end, breakdown FROM observations WHERE upload_id = ?",
+                    [upload_id])
         con.execute("DELETE FROM observations WHERE upload_id = ?", [upload_id])
         con.execute("DELETE FROM revisions WHERE replaced_by_upload = ? OR upload_id = ?",
                     [upload_id, upload_id])
         for side in ("ssda903_quality", "ssda903_year_end"):
             con.execute(f"DELETE FROM {side} WHERE upload_id = ?", [upload_id])
-        _mark_twins(con)
+        _mark_twins(con, "reverted_keys")  # the figures it removed or put back
+        con.execute("DROP TABLE reverted_keys")
         con.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
                     "WHERE upload_id = ?", [ts, user, upload_id])
         out = {"upload_id": upload_id, "file_name": row[1], "values_removed": owned - restored,

@@ -175,8 +175,15 @@ def test_a_revised_published_figure_is_a_revision_of_the_published_one_only(conf
     # and undoing the revised file brings DfE's first figure back
     last = int(w.uploads().upload_id.max())
     wh.revert(config.warehouse_path, last, user="test")
-    back = Warehouse(config).reconciliation("HEALTH_CHECKS_PCT").set_index("year")
+    w = Warehouse(config)
+    back = w.reconciliation("HEALTH_CHECKS_PCT").set_index("year")
     assert back.loc["2021-22", "published"] == dfe_health(2022)
+    s = w.series("HEALTH_CHECKS_PCT", "2022-03")
+    s = s[s.period_type == "year"].set_index("period_label")
+    assert s.loc["2021-22", "value"] == before.loc["2021-22", "computed"]  # still the headline
+    a = benchmark.annual_figures(w, "HEALTH_CHECKS_PCT")
+    assert a[(a.area_code == WOLVES) & (a.period_label == "2021-22")]["value"].tolist() == \
+        [dfe_health(2022)]
 
 
 def test_a_warehouse_written_before_the_fix_is_repaired_on_its_next_write(config):
@@ -240,3 +247,17 @@ def test_the_sample_built_from_903_tables_keeps_its_published_out_turns(tmp_path
         c = w.comparators(code, "2026-10")
         c = c[c.comparator == "local"].set_index("period_label")["value"]
         assert c.loc[list(mine.year)].tolist() == r.loc[list(mine.year), "computed"].tolist()
+
+
+def test_reverting_the_extract_leaves_dfe_figure_as_the_headline(config):
+    load(config, dfe())
+    load(config, extract())
+    w = Warehouse(config)
+    mine = int(w.uploads().query("kind == 'ssda903'").upload_id.iloc[0])
+    wh.revert(config.warehouse_path, mine, user="test")
+    w = Warehouse(config)
+    assert w.reconciliation().empty
+    s = w.series("HEALTH_CHECKS_PCT", "2022-03")
+    s = s[s.period_type == "year"].set_index("period_label")["value"]
+    assert s.index.is_unique
+    assert s.loc["2021-22"] == dfe_health(2022) and s.loc["2020-21"] == dfe_health(2021)
