@@ -555,7 +555,9 @@ def _summary(doc, pack: Pack, page: Page) -> None:
             for cell, text in zip(row.cells, summary_cells(item.indicator, item.summary,
                                                            hidden=SUPPRESSED)):
                 cell.text = text
-    share = [3.7, 2.2, 3.4, 2.8, 1.6, 1.6, 1.6, 1.0]  # (most rows in two lines)
+    # (most rows in two lines; a comparator or rank heading's longest word, "neighbours"
+    # or "(England)" in 8 pt bold, fits its column without breaking mid-word)
+    share = [3.3, 2.0, 3.4, 2.6, 1.8, 1.8, 1.8, 1.5]
     scale = page.text_width / Cm(sum(share))
     for col, w in zip(t.columns, share):
         col.width = int(Cm(w) * scale)

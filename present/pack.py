@@ -204,7 +204,9 @@ def summary_cells(ind, s, hidden: str = SUPPRESSED) -> list[str]:
     def fmt(v, suppressed=False, reason=None):
         if suppressed:
             return hidden
-        if v is None:
+        if v is None:  # a reason may already say "no figure ...": not said twice
+            if reason and reason.startswith("no figure"):
+                return reason
             return "no figure" + (f" ({reason})" if reason else "")
         return ind.format_value(v)
     latest = fmt(s.value, s.suppressed, s.missing_reason) + (f" ({s.period})" if s.period else "")

@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Chart images need Chromium (kaleido) and PDF packs LibreOffice: installed when we can
 # (root or sudo); without them the dashboard works and those exports say what is missing.
-if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null; then
+# fonts-liberation2: Arial's metrics for the PDF pack (LibreOffice).
+if ! command -v chromium >/dev/null || ! command -v soffice >/dev/null \
+   || [ ! -d /usr/share/fonts/truetype/liberation2 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="none"; fi
   if [ "$SUDO" != none ] && command -v apt-get >/dev/null; then
     $SUDO apt-get update -qq || true
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      chromium libreoffice-writer-nogui >/dev/null || echo "Could not install chromium/libreoffice: image and PDF exports will say so."
+      chromium libreoffice-writer-nogui fonts-liberation2 >/dev/null || echo "Could not install chromium/libreoffice: image and PDF exports will say so."
   fi
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv

@@ -187,3 +187,18 @@ def test_chart_text_prints_at_8_pt_or_more(sample_config, orientation):
         assert any(line.startswith("Source:") for line in style.captions[id(fig)])
     assert PackDefinition().orientation == "portrait"
     images.stop()
+
+
+def test_the_default_pack_of_the_sample_is_at_most_20_pages(sample_config, tmp_path):
+    """Issue 17's goal, as the director runs it: `lacdash export --as-at 2026-10 --format pdf
+    --no-adoption-charts` on the sample (every section, the definitions appendix, public)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (scripts/test.sh installs it)")
+    out = tmp_path / "pack.pdf"
+    assert export_board_pack(sample_config, "2026-10", "pdf", None, out,
+                             adoption_charts=False) == 0
+    reader = PdfReader(out)
+    marks = outline(reader)
+    for title in [s.title for s in load_catalogue().sections] + ["Definitions"]:
+        assert title in marks, f"the default pack has no {title}"
+    assert len(reader.pages) <= 20, len(reader.pages)
