@@ -103,11 +103,16 @@ CREATE TABLE IF NOT EXISTS board_matters (
 CREATE TABLE IF NOT EXISTS step_changes (
     step_id INTEGER, indicator_code VARCHAR, month DATE, reason VARCHAR,
     user_name VARCHAR, recorded_at TIMESTAMP, removed_at TIMESTAMP, removed_by VARCHAR);
+"""
+
+# The analysts' view (README): made after `_migrate`, since it reads `source` and `twin`.
+VIEW = f"""
 CREATE OR REPLACE VIEW indicator_values AS
     SELECT o.indicator_code, o.area_code, coalesce(a.area_type, 'la') AS area_type,
            o.period_start, o.period_end, o.period_label, o.breakdown,
            o.value, o.numerator, o.denominator, o.status, o.upload_id,
-           o.missing_reason, o.period_type
+           o.missing_reason, o.period_type, o.source,
+           NOT (o.twin AND o.source <> '{LOCAL}') AS headline
     FROM observations o LEFT JOIN areas a ON a.code = o.area_code;
 """
 
@@ -348,6 +353,7 @@ def _migrate(con) -> None:
     twins = not _has_column(con, "observations", "twin")
     if twins:
         con.execute("ALTER TABLE observations ADD COLUMN twin BOOLEAN DEFAULT false")
+    con.execute(VIEW)
     if not fresh["revisions"]:
         if twins:
             _mark_twins(con)
@@ -523,17 +529,31 @@ SELECT i.*, o.value AS old_value, o.numerator AS old_numerator,
              AND coalesce(i.missing_reason, '') = coalesce(o.missing_reason, '')
              AND (i.status IS NULL OR i.status = o.status) THEN 'unchanged'
             ELSE 'revised' END AS change
-FROM incoming i LEFT JOIN observations o
+FROM incoming i LEFT JOIN {observations} o
   ON o.indicator_code = i.indicator_code AND o.area_code = i.area_code
  AND o.period_start = CAST(i.period_start AS DATE) AND o.period_end = CAST(i.period_end AS DATE)
  AND o.breakdown = i.breakdown AND o.source = i.source
 """
 
 
+def _stored_with_source(con) -> str | None:
+    """None when `observations` has its `source`; else, for a file written before figures had
+    a source (it is migrated at its next write, in the write transaction), the relation with
+    the source its upload's kind gives, as `_migrate` sets it, so a check (read-only) can plan
+    against it."""
+    if _has_column(con, "observations", "source"):
+        return None
+    kinds = ", ".join(f"'{k}'" for k in PUBLISHED_KINDS)
+    return (f"(SELECT o.*, CASE WHEN o.upload_id IN (SELECT upload_id FROM uploads WHERE kind "
+            f"IN ({kinds})) THEN '{PUBLISHED}' ELSE '{LOCAL}' END AS source "
+            f"FROM observations o)")
+
+
 def _plan_on(con, f: pd.DataFrame) -> Plan:
     con.register("incoming", f)
     try:
-        joined = con.execute(_PLAN_SQL).df()
+        joined = con.execute(_PLAN_SQL.format(
+            observations=_stored_with_source(con) or "observations")).df()
     finally:
         con.unregister("incoming")
     return Plan(new=joined[joined.change == "new"].drop(columns="change"),
@@ -564,7 +584,9 @@ def plan(db: Path, frame: pd.DataFrame, *, sha256: str | None = None,
     version = file_version(db)  # before opening: a swap in between makes it stale, not wrong
     with reading(db) as con:
         p = _plan_on(con, f)
-        p.version = version
+        # an unmigrated file: its migration may restore published figures, so the commit
+        # plans again after it (a plan without a version is never reused)
+        p.version = version if _stored_with_source(con) is None else None
         if sha256:
             p.already_loaded = _find_upload(con, sha256)
         return p

@@ -261,3 +261,16 @@ def test_reverting_the_extract_leaves_dfe_figure_as_the_headline(config):
     s = s[s.period_type == "year"].set_index("period_label")["value"]
     assert s.index.is_unique
     assert s.loc["2021-22"] == dfe_health(2022) and s.loc["2020-21"] == dfe_health(2021)
+
+
+def test_the_analysts_view_says_which_figure_is_the_headline(config):
+    load(config, dfe())
+    load(config, extract())
+    v = Warehouse(config).df(
+        "SELECT source, headline, value FROM indicator_values WHERE indicator_code = "
+        "'HEALTH_CHECKS_PCT' AND area_code = ? AND period_label = '2021-22' AND breakdown = ''",
+        [WOLVES]).sort_values("source")
+    rec = Warehouse(config).reconciliation("HEALTH_CHECKS_PCT").set_index("year")
+    assert v.to_dict("records") == [
+        {"source": "local", "headline": True, "value": rec.loc["2021-22", "computed"]},
+        {"source": "published", "headline": False, "value": dfe_health(2022)}]

@@ -184,7 +184,7 @@ def test_indicator_values_view_has_documented_columns(wolves_config):
     cols = [c[0] for c in con.execute("DESCRIBE indicator_values").fetchall()]
     for c in ["indicator_code", "area_code", "area_type", "period_start", "period_end",
               "period_label", "breakdown", "value", "numerator", "denominator", "status",
-              "upload_id"]:
+              "upload_id", "missing_reason", "period_type", "source", "headline"]:
         assert c in cols
     types = dict(con.execute("SELECT area_code, area_type FROM indicator_values").fetchall())
     assert types == {"E08000031": "authority", "E12000005": "region"}
