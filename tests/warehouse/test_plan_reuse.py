@@ -76,3 +76,33 @@ def test_the_second_file_of_one_commit_is_planned_after_the_first(wolves_config)
     assert ra.counts == {"new": 1, "revised": 0, "unchanged": 0}
     assert rb.counts == {"new": 1, "revised": 0, "unchanged": 1}
     assert [v for _, v in _observations(cfg)] == [61, 64, 65]  # February once
+
+
+def _as_written_before_sources(cfg):
+    """The file as an earlier version wrote it: no `source` or `twin` columns (a council
+    upgrading lacdash opens its existing warehouse)."""
+    con = duckdb.connect(str(cfg.warehouse_path))
+    try:
+        con.execute("DROP VIEW IF EXISTS indicator_values")
+        for table, cols in (("observations", ("source", "twin")), ("revisions", ("source",))):
+            for col in cols:
+                con.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def test_a_file_written_before_figures_had_a_source_is_checked_then_migrated(wolves_config):
+    cfg = wolves_config
+    _commit(cfg, [_upload([JAN], b"jan", "jan.csv")])
+    _as_written_before_sources(cfg)
+    p = _planned(cfg, [JAN_REVISED, FEB], b"feb")  # the check (read-only) must not fail
+    assert p.counts == {"new": 1, "revised": 1, "unchanged": 0}
+    [r] = _commit(cfg, [_upload([JAN_REVISED, FEB], b"feb", "feb.csv", plan=p)])
+    assert r.counts == {"new": 1, "revised": 1, "unchanged": 0}
+    assert [v for _, v in _observations(cfg)] == [63, 64]
+    con = duckdb.connect(str(cfg.warehouse_path), read_only=True)
+    try:  # migrated by the commit: every figure has its source
+        assert con.execute("SELECT DISTINCT source FROM observations").fetchall() == [("local",)]
+    finally:
+        con.close()
