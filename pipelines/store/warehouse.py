@@ -341,7 +341,8 @@ def _migrate(con) -> None:
     `source` (published or local) joined the key of observations and revisions: existing rows
     take it from their upload's kind, and a published figure of the authority that a local
     upload replaced before the two were kept apart (an SSDA903 out-turn loaded after DfE's
-    files) comes back from the revisions as the current published figure. `twin` marks a
+    files) comes back from the revisions as the current published figure (and a local one a
+    published upload replaced, the other way round). `twin` marks a
     figure whose key also holds one of the other source (see `_mark_twins`)."""
     fresh = {t: not _has_column(con, t, "source") for t in ("observations", "revisions")}
     for table, missing in fresh.items():
@@ -358,20 +359,22 @@ def _migrate(con) -> None:
         if twins:
             _mark_twins(con)
         return
-    # The latest published figure per key that a local upload replaced, where no published
-    # figure is current: it is current again (and no longer a revision of the local one).
-    con.execute(f"""
+    # The latest figure per key and source that an upload of the other source replaced,
+    # where none of its source is current: it is current again (and no longer a revision of
+    # the other source's figure).
+    con.execute("""
         CREATE TEMP TABLE displaced AS
         SELECT * EXCLUDE (rn) FROM (
           SELECT r.*, row_number() OVER (PARTITION BY r.indicator_code, r.area_code,
-                 r.period_start, r.period_end, r.breakdown ORDER BY r.replaced_at DESC) AS rn
+                 r.period_start, r.period_end, r.breakdown, r.source
+                 ORDER BY r.replaced_at DESC) AS rn
           FROM revisions r JOIN uploads u ON u.upload_id = r.replaced_by_upload
-          WHERE r.source = '{PUBLISHED}' AND u.kind NOT IN (SELECT unnest(?))) d
+          WHERE r.source <> CASE WHEN u.kind IN (SELECT unnest(?)) THEN ? ELSE ? END) d
         WHERE rn = 1 AND NOT EXISTS (
-          SELECT 1 FROM observations o WHERE o.source = '{PUBLISHED}'
+          SELECT 1 FROM observations o WHERE o.source = d.source
              AND o.indicator_code = d.indicator_code AND o.area_code = d.area_code
              AND o.period_start = d.period_start AND o.period_end = d.period_end
-             AND o.breakdown = d.breakdown)""", [list(PUBLISHED_KINDS)])
+             AND o.breakdown = d.breakdown)""", [list(PUBLISHED_KINDS), PUBLISHED, LOCAL])
     con.execute(f"INSERT INTO observations ({OBS_COLS}) SELECT {OBS_COLS} FROM displaced")
     con.execute("""DELETE FROM revisions r USING displaced d
         WHERE r.indicator_code = d.indicator_code AND r.area_code = d.area_code

@@ -186,20 +186,26 @@ def test_a_revised_published_figure_is_a_revision_of_the_published_one_only(conf
         [dfe_health(2022)]
 
 
-def test_a_warehouse_written_before_the_fix_is_repaired_on_its_next_write(config):
-    """A file from before figures had a source, in the state the bug left it: the 903
-    out-turns replaced the published figures (which went to revisions). Read as it is, the
-    reconciliation has no published figure; the next write migrates it and brings them back."""
+@pytest.mark.parametrize("extract_last", [True, False])
+def test_a_warehouse_written_before_the_fix_is_repaired_on_its_next_write(config, extract_last):
+    """A file from before figures had a source, in the state the bug left it: the figures
+    loaded last (the 903 out-turns, or DfE's) replaced the others, which went to revisions.
+    Read as it is, the reconciliation lacks the replaced side; the next write migrates the
+    file and brings them back, with the local one as the headline."""
     load(config, dfe())
     load(config, extract())
-    want = Warehouse(config).reconciliation()
+    w = Warehouse(config)
+    want = w.reconciliation()
+    headline = w.series("HEALTH_CHECKS_PCT", "2022-03")
+    w.close()
+    lost, winner = ("published", "ssda903") if extract_last else ("local", "published")
     db = str(config.warehouse_path)
     con = duckdb.connect(db)  # the old file is made by hand: no code of ours writes it now
-    con.execute("""
+    con.execute(f"""
         CREATE TEMP TABLE clash AS SELECT p.* FROM observations p JOIN observations l
           USING (indicator_code, area_code, period_start, period_end, breakdown)
-        WHERE p.source = 'published' AND l.source = 'local'""")
-    uid = con.execute("SELECT max(upload_id) FROM uploads WHERE kind = 'ssda903'").fetchone()[0]
+        WHERE p.source = '{lost}' AND l.source <> '{lost}'""")
+    uid = con.execute(f"SELECT max(upload_id) FROM uploads WHERE kind = '{winner}'").fetchone()[0]
     n = con.execute("SELECT count(*) FROM clash").fetchone()[0]
     assert n >= 6
     con.execute(f"""INSERT INTO revisions SELECT indicator_code, area_code, period_start,
@@ -207,17 +213,20 @@ def test_a_warehouse_written_before_the_fix_is_repaired_on_its_next_write(config
         missing_reason, status, upload_id, {uid}, now()::TIMESTAMP, source FROM clash""")
     con.execute("DELETE FROM observations o USING clash c WHERE o.indicator_code = "
                 "c.indicator_code AND o.area_code = c.area_code AND o.period_end = "
-                "c.period_end AND o.breakdown = c.breakdown AND o.source = 'published'")
+                "c.period_end AND o.breakdown = c.breakdown AND o.source = c.source")
     con.execute("ALTER TABLE observations DROP COLUMN source")
     con.execute("ALTER TABLE observations DROP COLUMN twin")
     con.execute("ALTER TABLE revisions DROP COLUMN source")
     con.close()
     old = Warehouse(config)
-    assert old.reconciliation().dropna(subset=["published"]).merge(
-        want.dropna(subset=["computed", "published"]), on=["indicator_code", "year"]).empty
     assert old.series("HEALTH_CHECKS_PCT", "2022-03").period_label.is_unique  # readable
+    if extract_last:  # the bug as found: no published figure beside the computed one
+        assert old.reconciliation().dropna(subset=["published"]).merge(
+            want.dropna(subset=["computed", "published"]), on=["indicator_code", "year"]).empty
     wh.record_action(config.warehouse_path, "test", "migrate", "any write")
     pd.testing.assert_frame_equal(Warehouse(config).reconciliation(), want)
+    pd.testing.assert_frame_equal(Warehouse(config).series("HEALTH_CHECKS_PCT", "2022-03"),
+                                  headline)
     assert Warehouse(config).df("SELECT count(*) AS n FROM revisions").n.iloc[0] == 0
 
 
