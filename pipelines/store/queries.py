@@ -22,7 +22,8 @@ from pipelines.core.periods import (financial_year_label, financial_year_start, 
                                      month_label, parse_as_at)
 from pipelines.core.rag import judge, rule_for
 from pipelines.store import benchmark
-from pipelines.store.warehouse import LOCAL, PUBLISHED_KINDS, ReadConnection
+from pipelines.store.warehouse import (LOCAL, PUBLISHED_KINDS, ReadConnection,
+                                       stored_relation)
 
 # `region` is the configured region, whichever it is; `west_midlands` is the same figure under
 # its old name, kept so scripts that read it keep working.
@@ -157,17 +158,13 @@ class Warehouse:
 
     def stored(self, table: str = "observations") -> str:
         """`observations` or `revisions` as a SQL relation with its `source` column (and
-        `twin` for observations): a file written before figures had a source is read as all
-        local until its next write migrates it."""
+        `twin` for observations): a file written before figures had a source is read as its
+        next write will migrate it (`warehouse.stored_relation`)."""
         def run():
             return set(self.df("SELECT column_name FROM information_schema.columns WHERE "
                                "table_name = 'observations'").column_name)
         have = self.cached("observation_columns", run) if self.version() is not None else set()
-        wanted = {"source": f"'{LOCAL}' AS source"}
-        if table == "observations":
-            wanted["twin"] = "false AS twin"
-        missing = [v for k, v in wanted.items() if k not in have]
-        return f"(SELECT *, {', '.join(missing)} FROM {table})" if missing else table
+        return stored_relation(table, have)
 
     def figures(self, prefer: str = LOCAL) -> str:
         """The stored figures as a SQL relation, one per indicator, area, period and

@@ -539,24 +539,31 @@ FROM incoming i LEFT JOIN {observations} o
 """
 
 
-def _stored_with_source(con) -> str | None:
-    """None when `observations` has its `source`; else, for a file written before figures had
-    a source (it is migrated at its next write, in the write transaction), the relation with
-    the source its upload's kind gives, as `_migrate` sets it, so a check (read-only) can plan
-    against it."""
-    if _has_column(con, "observations", "source"):
-        return None
-    kinds = ", ".join(f"'{k}'" for k in PUBLISHED_KINDS)
-    return (f"(SELECT o.*, CASE WHEN o.upload_id IN (SELECT upload_id FROM uploads WHERE kind "
-            f"IN ({kinds})) THEN '{PUBLISHED}' ELSE '{LOCAL}' END AS source "
-            f"FROM observations o)")
+def stored_relation(table: str, columns: set[str]) -> str:
+    """`observations` or `revisions` as a SQL relation with its `source` (and `twin` for
+    observations), given the columns the file has. A file written before figures had a source
+    (migrated at its next write, in the write transaction) gets the source its upload's kind
+    gives, as `_migrate` sets it, and no twins (its key could hold only one figure). Read by
+    the check's plan here and by `queries.Warehouse.stored`."""
+    extra = []
+    if "source" not in columns:
+        kinds = ", ".join(f"'{k}'" for k in PUBLISHED_KINDS)
+        extra.append(f"CASE WHEN upload_id IN (SELECT upload_id FROM uploads WHERE kind IN "
+                     f"({kinds})) THEN '{PUBLISHED}' ELSE '{LOCAL}' END AS source")
+    if table == "observations" and "twin" not in columns:
+        extra.append("false AS twin")
+    return f"(SELECT *, {', '.join(extra)} FROM {table})" if extra else table
 
 
-def _plan_on(con, f: pd.DataFrame) -> Plan:
+def _columns(con, table: str = "observations") -> set[str]:
+    return {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = ?", [table]).fetchall()}
+
+
+def _plan_on(con, f: pd.DataFrame, observations: str = "observations") -> Plan:
     con.register("incoming", f)
     try:
-        joined = con.execute(_PLAN_SQL.format(
-            observations=_stored_with_source(con) or "observations")).df()
+        joined = con.execute(_PLAN_SQL.format(observations=observations)).df()
     finally:
         con.unregister("incoming")
     return Plan(new=joined[joined.change == "new"].drop(columns="change"),
@@ -586,10 +593,11 @@ def plan(db: Path, frame: pd.DataFrame, *, sha256: str | None = None,
         return Plan(new=f, revised=f.iloc[0:0], unchanged=f.iloc[0:0])
     version = file_version(db)  # before opening: a swap in between makes it stale, not wrong
     with reading(db) as con:
-        p = _plan_on(con, f)
+        observations = stored_relation("observations", _columns(con))
+        p = _plan_on(con, f, observations)
         # an unmigrated file: its migration may restore published figures, so the commit
         # plans again after it (a plan without a version is never reused)
-        p.version = version if _stored_with_source(con) is None else None
+        p.version = version if observations == "observations" else None
         if sha256:
             p.already_loaded = _find_upload(con, sha256)
         return p
